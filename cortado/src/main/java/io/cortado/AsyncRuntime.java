@@ -1,0 +1,199 @@
+package io.cortado;
+
+import io.cortado.internal.Checks;
+import io.cortado.internal.RuntimeCore;
+import io.cortado.internal.blocking.BlockingPool;
+import io.cortado.internal.sched.CurrentThreadScheduler;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A Cortado runtime: a scheduler that polls tasks, a blocking pool, and (in later versions) the I/O and timer
+ * drivers. Build one with {@link #builder()}, or run a whole program with {@link #run(Future)}.
+ *
+ * <pre>{@code
+ * try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
+ *     int sum = rt.blockOn(Futures.join(Task.spawn(a), Task.spawn(b)).map(p -> p.first() + p.second()));
+ * }
+ * }</pre>
+ *
+ * <h2>Flavours</h2>
+ * {@link Builder#currentThread()}: every task runs on the thread that calls {@link #blockOn}, only while it does.
+ *
+ * <h2>Shutdown</h2>
+ * {@link #shutdown(Duration)} cancels every task (running each future's {@link Future#cancel()}), cancels blocking
+ * work that has not started, waits up to the timeout for blocking work that has, and stops every thread;
+ * {@link #close()} does the same and waits as long as blocking work runs (as Tokio's runtime drop does).
+ */
+public final class AsyncRuntime implements AutoCloseable {
+    private final RuntimeCore core;
+    private final Handle handle;
+
+    private AsyncRuntime(RuntimeCore core) {
+        this.core = core;
+        this.handle = new Handle(core);
+    }
+
+    /** @return a builder (the default flavour is current-thread) */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The one-line {@code main}: builds the default runtime, drives {@code future} to completion, shuts the runtime
+     * down, and returns the value (or rethrows the failure).
+     *
+     * @param future the program
+     * @param <T>    its value type
+     * @return the value
+     */
+    public static <T> T run(Future<T> future) {
+        Objects.requireNonNull(future, "future");
+        try (AsyncRuntime rt = builder().build()) {
+            return rt.blockOn(future);
+        }
+    }
+
+    /**
+     * Drives {@code future} to completion on the calling thread and returns its value, or rethrows what its poll
+     * threw.
+     *
+     * @param future the future
+     * @param <T>    its value type
+     * @return the value
+     * @throws IllegalStateException if called from inside this runtime, or after shutdown
+     */
+    public <T> T blockOn(Future<T> future) {
+        return handle.blockOn(future);
+    }
+
+    /**
+     * Spawns a task onto this runtime (see {@link Handle#spawn}).
+     *
+     * @param future the task's future
+     * @param <T>    output type
+     * @return its join handle
+     */
+    public <T> JoinHandle<T> spawn(Future<T> future) {
+        return handle.spawn(future);
+    }
+
+    /** @return a handle to this runtime, usable from any thread */
+    public Handle handle() {
+        return handle;
+    }
+
+    /**
+     * Cancels every task, stops blocking threads, and waits up to {@code timeout} for all of it.
+     *
+     * @param timeout the most to wait; zero means do not wait
+     * @return {@code true} if everything stopped within the timeout
+     * @throws IllegalStateException if called from inside this runtime
+     */
+    public boolean shutdown(Duration timeout) {
+        Checks.checkNotNegative(timeout, "timeout");
+        return core.shutdown(Checks.saturatedNanos(timeout));
+    }
+
+    /** Shuts down without waiting for blocking work to finish. */
+    public void shutdownBackground() {
+        core.shutdown(0);
+    }
+
+    /** @return whether shutdown has begun */
+    public boolean isShutdown() {
+        return core.isShutdown();
+    }
+
+    /** Shuts down and waits until every thread has stopped. */
+    @Override
+    public void close() {
+        core.shutdown(Long.MAX_VALUE);
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncRuntime[" + core.flavor() + ", tasks=" + core.aliveTasks() + "]";
+    }
+
+    /**
+     * Configures and builds an {@link AsyncRuntime}. Every setter validates its argument at once.
+     */
+    public static final class Builder {
+        private String threadNamePrefix = "cortado";
+        private int maxBlockingThreads = 512;
+        private Duration threadKeepAlive = Duration.ofSeconds(10);
+        private int eventInterval = 61;
+        private int globalQueueInterval = 31;
+
+        private Builder() {
+        }
+
+        /** Selects the current-thread flavour: tasks run on the thread that calls {@code blockOn}. */
+        public Builder currentThread() {
+            return this;
+        }
+
+        /**
+         * @param prefix the prefix of every thread the runtime starts (default {@code "cortado"})
+         * @return this builder
+         */
+        public Builder threadNamePrefix(String prefix) {
+            Objects.requireNonNull(prefix, "threadNamePrefix");
+            if (prefix.isBlank()) {
+                throw new IllegalArgumentException("threadNamePrefix : \"" + prefix + "\" (expected: not blank)");
+            }
+            this.threadNamePrefix = prefix;
+            return this;
+        }
+
+        /**
+         * @param n the most threads the blocking pool starts (default 512)
+         * @return this builder
+         */
+        public Builder maxBlockingThreads(int n) {
+            this.maxBlockingThreads = Checks.checkPositive(n, "maxBlockingThreads");
+            return this;
+        }
+
+        /**
+         * @param keepAlive how long an idle blocking thread waits for work before it exits (default 10 s)
+         * @return this builder
+         */
+        public Builder threadKeepAlive(Duration keepAlive) {
+            this.threadKeepAlive = Checks.checkPositive(keepAlive, "threadKeepAlive");
+            return this;
+        }
+
+        /**
+         * @param n how many tasks run between two checks for external events and the {@code blockOn} future
+         *          (default 61)
+         * @return this builder
+         */
+        public Builder eventInterval(int n) {
+            this.eventInterval = Checks.checkPositive(n, "eventInterval");
+            return this;
+        }
+
+        /**
+         * @param n every how many scheduler ticks the queue of tasks woken from other threads is checked first
+         *          (default 31)
+         * @return this builder
+         */
+        public Builder globalQueueInterval(int n) {
+            this.globalQueueInterval = Checks.checkPositive(n, "globalQueueInterval");
+            return this;
+        }
+
+        /** @return a new runtime; it starts no thread until work needs one */
+        public AsyncRuntime build() {
+            BlockingPool blocking = new BlockingPool(maxBlockingThreads, Checks.saturatedNanos(threadKeepAlive),
+                    threadNamePrefix);
+            CurrentThreadScheduler scheduler = new CurrentThreadScheduler(eventInterval, globalQueueInterval, blocking);
+            AsyncRuntime rt = new AsyncRuntime(scheduler);
+            scheduler.bindHandle(rt.handle);
+            return rt;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.cortado;
+
+import io.cortado.internal.Throwables;
+import io.cortado.internal.future.JoinAll;
+import io.cortado.internal.future.JoinArray;
+import io.cortado.internal.future.Select2;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Making and combining futures. Every future returned here is lazy: it does nothing until polled.
+ *
+ * <p>The seed's point about {@code join}: awaiting futures one after the other is sequential; joining them polls
+ * them concurrently on one task, so their waits overlap.
+ */
+public final class Futures {
+    private Futures() {
+    }
+
+    /**
+     * @param value the value
+     * @param <T>   its type
+     * @return a future that is ready with {@code value} at its first poll
+     */
+    public static <T> Future<T> ready(T value) {
+        Poll<T> p = Poll.ready(value);
+        return cx -> p;
+    }
+
+    /**
+     * @param error the failure; a checked exception is wrapped in a {@link java.util.concurrent.CompletionException}
+     * @param <T>   the value type it would have had
+     * @return a future whose first poll throws {@code error}
+     */
+    public static <T> Future<T> failed(Throwable error) {
+        Objects.requireNonNull(error, "error");
+        return cx -> {
+            throw Throwables.unchecked(error);
+        };
+    }
+
+    /**
+     * @param <T> the value type
+     * @return a future that never completes (and holds no waker)
+     */
+    public static <T> Future<T> pending() {
+        return cx -> Poll.pending();
+    }
+
+    /**
+     * Returns a future whose first poll calls {@code supplier} and is ready with its result: deferred work that runs
+     * on the polling task, not at construction.
+     *
+     * @param supplier computes the value
+     * @param <T>      its type
+     * @return the lazy future
+     */
+    public static <T> Future<T> lazy(Supplier<? extends T> supplier) {
+        Objects.requireNonNull(supplier, "supplier");
+        return cx -> Poll.ready(supplier.get());
+    }
+
+    /**
+     * Returns a future from a poll function: each poll of the future calls {@code fn}, which follows the
+     * {@link Future#poll} contract (wake the context's waker before returning {@code Pending}).
+     *
+     * @param fn  the poll function
+     * @param <T> the value type
+     * @return the future
+     */
+    public static <T> Future<T> pollFn(Function<? super Context, ? extends Poll<T>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return fn::apply;
+    }
+
+    /**
+     * Polls two futures concurrently on the calling task; ready when both are. If one fails, the other is cancelled
+     * and the failure is rethrown.
+     *
+     * <p><b>Cancel safety:</b> cancelling the join cancels every unfinished child; values already produced are lost.
+     *
+     * @param a   first future
+     * @param b   second future
+     * @param <A> first type
+     * @param <B> second type
+     * @return a future of both values
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B> Future<Tuple2<A, B>> join(Future<A> a, Future<B> b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        return new JoinArray<>(new Future<?>[]{a, b}, r -> new Tuple2<>((A) r[0], (B) r[1]));
+    }
+
+    /**
+     * Polls three futures concurrently on the calling task; see {@link #join(Future, Future)}.
+     *
+     * @param a   first future
+     * @param b   second future
+     * @param c   third future
+     * @param <A> first type
+     * @param <B> second type
+     * @param <C> third type
+     * @return a future of the three values
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B, C> Future<Tuple3<A, B, C>> join(Future<A> a, Future<B> b, Future<C> c) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(c, "c");
+        return new JoinArray<>(new Future<?>[]{a, b, c}, r -> new Tuple3<>((A) r[0], (B) r[1], (C) r[2]));
+    }
+
+    /**
+     * Polls any number of futures concurrently on the calling task; ready with their values in list order when all
+     * are. Only children that were woken are polled again, so large joins stay cheap. If one fails, the others are
+     * cancelled and the failure is rethrown.
+     *
+     * <p><b>Cancel safety:</b> cancelling the join cancels every unfinished child; values already produced are lost.
+     *
+     * @param futures the futures (copied)
+     * @param <T>     their value type
+     * @return a future of an unmodifiable list of the values
+     */
+    public static <T> Future<List<T>> joinAll(List<? extends Future<? extends T>> futures) {
+        Objects.requireNonNull(futures, "futures");
+        for (int i = 0; i < futures.size(); i++) {
+            Objects.requireNonNull(futures.get(i), "futures[" + i + "]");
+        }
+        return new JoinAll<>(futures);
+    }
+
+    /**
+     * The first of two futures to finish wins and the other is {@linkplain Future#cancel() cancelled}. Each poll
+     * starts with a randomly chosen branch, so neither can starve the other; see
+     * {@link #selectBiased(Future, Future)} for a fixed order. If a branch fails, the other is cancelled and the
+     * failure is rethrown.
+     *
+     * <p><b>Cancel safety:</b> cancelling the select cancels both branches; the select is as cancel safe as its
+     * branches.
+     *
+     * @param a   the left branch
+     * @param b   the right branch
+     * @param <A> left type
+     * @param <B> right type
+     * @return a future of {@link Either.Left} (a won) or {@link Either.Right} (b won)
+     */
+    public static <A, B> Future<Either<A, B>> select(Future<A> a, Future<B> b) {
+        return new Select2<>(Objects.requireNonNull(a, "a"), Objects.requireNonNull(b, "b"), false);
+    }
+
+    /**
+     * Like {@link #select(Future, Future)}, but {@code a} is always polled first: when both are ready, {@code a}
+     * wins.
+     *
+     * @param a   the left branch, polled first
+     * @param b   the right branch
+     * @param <A> left type
+     * @param <B> right type
+     * @return a future of the winner
+     */
+    public static <A, B> Future<Either<A, B>> selectBiased(Future<A> a, Future<B> b) {
+        return new Select2<>(Objects.requireNonNull(a, "a"), Objects.requireNonNull(b, "b"), true);
+    }
+}

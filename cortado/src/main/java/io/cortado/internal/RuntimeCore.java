@@ -1,0 +1,34 @@
+package io.cortado.internal;
+
+import io.cortado.Future;
+import io.cortado.JoinHandle;
+
+import java.util.concurrent.Callable;
+
+/** What a {@link io.cortado.Handle} and an {@link io.cortado.AsyncRuntime} delegate to: one per runtime flavour. */
+public interface RuntimeCore {
+
+    /** Spawns a task; after shutdown, returns a handle of an already cancelled task. */
+    <T> JoinHandle<T> spawn(Future<T> future);
+
+    /** Runs blocking work on the blocking pool. */
+    <T> JoinHandle<T> spawnBlocking(Callable<? extends T> work);
+
+    /** Drives {@code future} to completion on the calling thread. */
+    <T> T blockOn(Future<T> future);
+
+    /** Runs blocking work on the current runtime thread, if the flavour allows it. */
+    <T> T blockInPlace(Callable<? extends T> work);
+
+    /** Cancels every task and stops the threads, waiting up to {@code nanos}; returns whether all stopped. */
+    boolean shutdown(long nanos);
+
+    /** @return whether shutdown has begun */
+    boolean isShutdown();
+
+    /** @return the number of tasks spawned and not yet completed */
+    int aliveTasks();
+
+    /** @return "current_thread" or "multi_thread" */
+    String flavor();
+}

@@ -1,0 +1,399 @@
+package io.cortado.internal.sched;
+
+import io.cortado.Context;
+import io.cortado.Future;
+import io.cortado.Handle;
+import io.cortado.JoinHandle;
+import io.cortado.Poll;
+import io.cortado.Waker;
+import io.cortado.internal.RuntimeContext;
+import io.cortado.internal.RuntimeCore;
+import io.cortado.internal.Throwables;
+import io.cortado.internal.blocking.BlockingFuture;
+import io.cortado.internal.blocking.BlockingPool;
+import io.cortado.internal.task.OwnedTasks;
+import io.cortado.internal.task.Scheduler;
+import io.cortado.internal.task.TaskCell;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The current-thread scheduler: every task runs on the thread that calls {@code blockOn}, and only while it does.
+ *
+ * <h2>The core</h2>
+ * The right to run tasks is "the core", held by at most one thread ({@link #core}). A thread in {@code blockOn}
+ * takes the core if it is free; otherwise it polls its own future on its own thread and waits for the core to be
+ * released. Holding the core means owning {@link #local} and running tasks; tasks therefore never run on two
+ * threads at once, and a task may keep state that is not thread-safe.
+ *
+ * <h2>Rules</h2>
+ * <ol>
+ *   <li>A wake on the core owner's thread pushes to {@link #local} (no synchronisation). A wake from any other
+ *       thread pushes to {@link #inject} and then unparks {@link #coreParker}. The owner publishes
+ *       {@code coreParker} before it first looks at {@code inject} (both volatile), so either the waker sees the
+ *       parker and unparks it, or the owner sees the task (no lost wake-up).</li>
+ *   <li>The owner alternates: poll the {@code blockOn} future if it was woken, then run up to
+ *       {@code eventInterval} tasks, taking from {@code inject} first every {@code globalQueueInterval} ticks so
+ *       remote wakes are not starved by a busy local queue. When both queues are empty and the future was not
+ *       woken, it parks; any wake unparks it.</li>
+ *   <li>Releasing the core clears {@code coreParker}, frees {@link #core}, then unparks every waiting thread, which
+ *       re-checks the core after registering (so a release cannot slip between a waiter's check and its park).</li>
+ *   <li>Shutdown sets {@link #shutdown}; whoever holds the core next (the current owner, or the shutting-down thread
+ *       once the core is free) cancels every owned task on its own thread ({@link OwnedTasks#close} then
+ *       {@link TaskCell#shutdown}). A {@code blockOn} that sees shutdown cancels its future and throws.</li>
+ * </ol>
+ * Guarded by {@code CurrentThreadRuntimeTest}, {@code TaskBehaviourTest} and {@code SchedulerStressTest}.
+ */
+public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
+    private final ArrayDeque<TaskCell<?>> local = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<TaskCell<?>> inject = new ConcurrentLinkedQueue<>();
+    private final OwnedTasks owned = new OwnedTasks();
+    private final AtomicReference<Thread> core = new AtomicReference<>();
+    private final ConcurrentLinkedQueue<Parker> coreWaiters = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+    private final BlockingPool blocking;
+    private final int eventInterval;
+    private final int globalQueueInterval;
+    private volatile Parker coreParker;
+    private volatile boolean shutdown;
+    private volatile boolean tasksShutDown;
+    private Handle handle;
+    private int tick;
+
+    /**
+     * @param eventInterval       tasks run between two polls of the {@code blockOn} future
+     * @param globalQueueInterval every this many ticks the inject queue is checked first
+     * @param blocking            the blocking pool
+     */
+    public CurrentThreadScheduler(int eventInterval, int globalQueueInterval, BlockingPool blocking) {
+        this.eventInterval = eventInterval;
+        this.globalQueueInterval = globalQueueInterval;
+        this.blocking = blocking;
+    }
+
+    /** @param handle the handle users see; bound as the ambient runtime while this scheduler drives a thread */
+    public void bindHandle(Handle handle) {
+        this.handle = handle;
+        blocking.bindHandle(handle);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Scheduler (rule 1)
+
+    @Override
+    public void schedule(TaskCell<?> task) {
+        if (core.get() == Thread.currentThread()) {
+            local.addLast(task);
+        } else {
+            inject.add(task);
+            Parker p = coreParker;
+            if (p != null) {
+                p.unpark();
+            }
+        }
+    }
+
+    @Override
+    public void yieldTask(TaskCell<?> task) {
+        schedule(task);
+    }
+
+    @Override
+    public void release(TaskCell<?> task) {
+        owned.remove(task);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // RuntimeCore
+
+    @Override
+    public <T> JoinHandle<T> spawn(Future<T> future) {
+        Objects.requireNonNull(future, "future");
+        TaskCell<T> task = new TaskCell<>(future, this);
+        if (!owned.bind(task)) {
+            task.shutdown();
+            return task;
+        }
+        schedule(task);
+        return task;
+    }
+
+    @Override
+    public <T> JoinHandle<T> spawnBlocking(Callable<? extends T> work) {
+        Objects.requireNonNull(work, "work");
+        TaskCell<T> task = new TaskCell<>(new BlockingFuture<>(work), blocking);
+        blocking.schedule(task);
+        return task;
+    }
+
+    @Override
+    public <T> T blockInPlace(Callable<? extends T> work) {
+        Objects.requireNonNull(work, "work");
+        if (core.get() == Thread.currentThread()) {
+            throw new IllegalStateException("Task.blockInPlace cannot be used on the current-thread runtime: "
+                    + "blocking its only thread would stop every task. Use Task.spawnBlocking(work) and await "
+                    + "the handle, or build a multi-thread runtime");
+        }
+        try {
+            return work.call();
+        } catch (Exception e) {
+            throw Throwables.unchecked(e);
+        }
+    }
+
+    @Override
+    public <T> T blockOn(Future<T> future) {
+        Objects.requireNonNull(future, "future");
+        if (core.get() == Thread.currentThread()) {
+            throw new IllegalStateException("blockOn called on a thread that is already running this runtime "
+                    + "(from inside a task or future): a future cannot block its own runtime. Await the future "
+                    + "instead, or spawn it and await its JoinHandle");
+        }
+        checkNotShutdown();
+        return RuntimeContext.callWith(handle, () -> blockOnHere(future));
+    }
+
+    private void checkNotShutdown() {
+        if (shutdown) {
+            throw new IllegalStateException("the runtime is shut down: build a new one to run more futures");
+        }
+    }
+
+    private <T> T blockOnHere(Future<T> future) {
+        Parker me = new Parker();
+        MainWaker waker = new MainWaker(me);
+        MainContext cx = new MainContext(waker);
+        try {
+            for (; ; ) {
+                if (shutdown) {
+                    future.cancel();
+                    throw new IllegalStateException("the runtime was shut down while blockOn was running; "
+                            + "the future was cancelled");
+                }
+                if (core.compareAndSet(null, Thread.currentThread())) {
+                    try {
+                        return drive(future, cx, waker, me);
+                    } finally {
+                        releaseCore();
+                    }
+                }
+                coreWaiters.add(me);
+                try {
+                    if (core.get() == null || shutdown) {
+                        continue;
+                    }
+                    if (waker.takeWoken()) {
+                        Poll<T> p = cx.poll(future);
+                        if (p.isReady()) {
+                            return p.value();
+                        }
+                    } else {
+                        me.park();
+                    }
+                } finally {
+                    coreWaiters.remove(me);
+                }
+            }
+        } finally {
+            me.restoreInterrupt();
+        }
+    }
+
+    /** The core owner's loop (rule 2). Returns the future's value, or throws its failure. */
+    private <T> T drive(Future<T> future, MainContext cx, MainWaker waker, Parker me) {
+        coreParker = me;
+        for (; ; ) {
+            if (shutdown) {
+                shutdownTasks();
+                future.cancel();
+                throw new IllegalStateException("the runtime was shut down while blockOn was running; "
+                        + "the future was cancelled");
+            }
+            if (waker.takeWoken()) {
+                Poll<T> p = cx.poll(future);
+                if (p.isReady()) {
+                    return p.value();
+                }
+            }
+            int ran = 0;
+            TaskCell<?> task;
+            while (ran < eventInterval && (task = nextTask()) != null) {
+                task.run();
+                ran++;
+            }
+            if (ran == 0 && !waker.isWoken() && !shutdown) {
+                me.park();
+            }
+        }
+    }
+
+    private TaskCell<?> nextTask() {
+        if (++tick % globalQueueInterval == 0) {
+            TaskCell<?> t = inject.poll();
+            if (t != null) {
+                return t;
+            }
+        }
+        TaskCell<?> t = local.pollFirst();
+        return t != null ? t : inject.poll();
+    }
+
+    /** Rule 3. */
+    private void releaseCore() {
+        coreParker = null;
+        core.set(null);
+        for (Parker p : coreWaiters) {
+            p.unpark();
+        }
+    }
+
+    /** Rule 4: run by the core owner. */
+    private void shutdownTasks() {
+        if (tasksShutDown) {
+            return;
+        }
+        List<TaskCell<?>> all = owned.close();
+        for (TaskCell<?> t : all) {
+            t.shutdown();
+        }
+        local.clear();
+        inject.clear();
+        tasksShutDown = true;
+        for (Parker p : coreWaiters) {
+            p.unpark();
+        }
+    }
+
+    @Override
+    public boolean shutdown(long nanos) {
+        if (core.get() == Thread.currentThread()) {
+            throw new IllegalStateException("shutdown called from inside the runtime (a task or the blockOn "
+                    + "future): shut the runtime down after blockOn returns, from the thread that built it");
+        }
+        long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+        if (shutdownStarted.compareAndSet(false, true)) {
+            shutdown = true;
+            Parker p = coreParker;
+            if (p != null) {
+                p.unpark();
+            }
+            for (Parker w : coreWaiters) {
+                w.unpark();
+            }
+        }
+        Parker me = new Parker();
+        try {
+            while (!tasksShutDown) {
+                if (core.compareAndSet(null, Thread.currentThread())) {
+                    try {
+                        shutdownTasks();
+                    } finally {
+                        releaseCore();
+                    }
+                    break;
+                }
+                coreWaiters.add(me);
+                try {
+                    if (tasksShutDown || core.get() == null) {
+                        continue;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || nanos == 0) {
+                        break;
+                    }
+                    me.parkNanos(left);
+                } finally {
+                    coreWaiters.remove(me);
+                }
+            }
+        } finally {
+            me.restoreInterrupt();
+        }
+        blocking.shutdown();
+        long left = Math.max(0, deadline - System.nanoTime());
+        boolean blockingDone = blocking.awaitTermination(nanos == Long.MAX_VALUE ? Long.MAX_VALUE : left);
+        return tasksShutDown && blockingDone;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    @Override
+    public int aliveTasks() {
+        return owned.size();
+    }
+
+    @Override
+    public String flavor() {
+        return "current_thread";
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** The waker of a {@code blockOn} future: sets a flag and unparks the blocked thread. */
+    private static final class MainWaker implements Waker {
+        private final Parker parker;
+        private volatile boolean woken = true;
+
+        MainWaker(Parker parker) {
+            this.parker = parker;
+        }
+
+        @Override
+        public void wake() {
+            if (!woken) {
+                woken = true;
+                parker.unpark();
+            }
+        }
+
+        boolean isWoken() {
+            return woken;
+        }
+
+        boolean takeWoken() {
+            if (woken) {
+                woken = false;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** The context of a {@code blockOn} future: its waker and a budget reset on every poll. */
+    private static final class MainContext implements Context {
+        private final Waker waker;
+        private int budget;
+
+        MainContext(Waker waker) {
+            this.waker = waker;
+        }
+
+        <T> Poll<T> poll(Future<T> future) {
+            budget = TASK_BUDGET;
+            return future.poll(this);
+        }
+
+        @Override
+        public Waker waker() {
+            return waker;
+        }
+
+        @Override
+        public boolean consumeBudget() {
+            if (budget > 0) {
+                budget--;
+                return true;
+            }
+            return false;
+        }
+    }
+}

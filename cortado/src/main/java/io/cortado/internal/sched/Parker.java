@@ -1,0 +1,95 @@
+package io.cortado.internal.sched;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Parks one thread until {@link #unpark()} is called, never losing an unpark.
+ *
+ * <h2>Protocol</h2>
+ * State word: {@code EMPTY}, {@code PARKED} (the owner is parked or about to be), {@code NOTIFIED} (an unpark is
+ * stored).
+ * <ol>
+ *   <li>{@link #unpark()} swaps in NOTIFIED; only if it swapped out PARKED does it call
+ *       {@link LockSupport#unpark}. So an unpark before the park is stored, and an unpark during the park wakes
+ *       the thread.</li>
+ *   <li>{@link #park()} consumes a stored NOTIFIED and returns at once; otherwise it moves EMPTY→PARKED and parks
+ *       until it can move NOTIFIED→EMPTY. Spurious returns of {@link LockSupport#park} loop.</li>
+ *   <li>Interrupts do not end a park (a blocked runtime thread is not cancellable by interrupt); the interrupt is
+ *       cleared so the thread does not spin, remembered, and re-asserted by the owner through
+ *       {@link #restoreInterrupt()}.</li>
+ * </ol>
+ * Only the owner thread calls park; any thread may unpark. Guarded by {@code ParkerTest}.
+ */
+public final class Parker {
+    private static final int EMPTY = 0;
+    private static final int PARKED = 1;
+    private static final int NOTIFIED = 2;
+
+    private final AtomicInteger state = new AtomicInteger(EMPTY);
+    private final Thread owner;
+    private boolean interrupted;
+
+    /** Creates a parker owned by the calling thread. */
+    public Parker() {
+        this.owner = Thread.currentThread();
+    }
+
+    /** Parks until unparked (rule 2). Owner only. */
+    public void park() {
+        parkNanos(Long.MAX_VALUE);
+    }
+
+    /**
+     * Parks until unparked or {@code nanos} elapsed. Owner only.
+     *
+     * @param nanos the most to wait; {@link Long#MAX_VALUE} means no limit
+     * @return {@code true} if an unpark was consumed, {@code false} on time-out
+     */
+    public boolean parkNanos(long nanos) {
+        if (state.compareAndSet(NOTIFIED, EMPTY)) {
+            return true;
+        }
+        if (!state.compareAndSet(EMPTY, PARKED)) {
+            state.set(EMPTY); // it was NOTIFIED: consume it
+            return true;
+        }
+        long deadline = nanos == Long.MAX_VALUE ? 0 : System.nanoTime() + nanos;
+        for (; ; ) {
+            if (nanos == Long.MAX_VALUE) {
+                LockSupport.park(this);
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    if (state.compareAndSet(PARKED, EMPTY)) {
+                        return false;
+                    }
+                    state.set(EMPTY);
+                    return true;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+            if (state.compareAndSet(NOTIFIED, EMPTY)) {
+                return true;
+            }
+            if (Thread.interrupted()) {
+                interrupted = true;
+            }
+        }
+    }
+
+    /** Wakes the owner, or stores the wake-up for its next park (rule 1). Any thread. */
+    public void unpark() {
+        if (state.getAndSet(NOTIFIED) == PARKED) {
+            LockSupport.unpark(owner);
+        }
+    }
+
+    /** Re-asserts an interrupt that arrived while parked (rule 3). Owner only. */
+    public void restoreInterrupt() {
+        if (interrupted) {
+            interrupted = false;
+            owner.interrupt();
+        }
+    }
+}

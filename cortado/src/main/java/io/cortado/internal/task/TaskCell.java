@@ -1,0 +1,450 @@
+package io.cortado.internal.task;
+
+import io.cortado.AbortHandle;
+import io.cortado.Context;
+import io.cortado.Future;
+import io.cortado.JoinException;
+import io.cortado.JoinHandle;
+import io.cortado.Poll;
+import io.cortado.Waker;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * A task: one object holding the state word, the future, the output and the join waker. The task is its own
+ * {@link Waker}, its own {@link Context} (with the cooperative budget) and its own {@link JoinHandle}.
+ *
+ * <h2>State word</h2>
+ * One {@code int}, read and written through {@link #STATE} ({@code VarHandle}, volatile and CAS only):
+ * <pre>
+ *   bit 0  RUNNING        a thread owns the task: it is polling the future, or cancelling it
+ *   bit 1  COMPLETE       the outcome is stored; once set, never unset
+ *   bit 2  NOTIFIED       the task must be polled (again); it is in a run queue, or will be put in one
+ *   bit 3  CANCELLED      abort or shutdown was requested; once set, never unset
+ *   bit 4  JOIN_INTEREST  the JoinHandle still wants the output; once unset, never set again
+ * </pre>
+ *
+ * <h2>Protocol</h2>
+ * <ol>
+ *   <li><b>One poller.</b> Only the thread that set RUNNING (by {@link #transitionToRunning} or
+ *       {@link #shutdown}) touches {@code future}; it gives RUNNING up only by {@link #transitionToIdle} or by
+ *       completing. So a future is never polled by two threads at once, and consecutive polls are ordered by the
+ *       CAS on the state word (happens-before).</li>
+ *   <li><b>Queued iff notified.</b> The task is in a run queue (or being put into one) exactly when NOTIFIED is set
+ *       and RUNNING and COMPLETE are clear. The scheduler's queues therefore never hold a task twice.</li>
+ *   <li><b>Who schedules.</b> Whoever moves the word from idle (no RUNNING, NOTIFIED, COMPLETE) to NOTIFIED calls
+ *       {@link Scheduler#schedule}. A wake that finds RUNNING only sets NOTIFIED; the runner sees it in
+ *       {@link #transitionToIdle} and calls {@link Scheduler#yieldTask}. A wake that finds NOTIFIED or COMPLETE
+ *       does nothing: that costs one volatile read, no CAS.</li>
+ *   <li><b>No lost wake-up.</b> A wake that lands while the future is being polled sets NOTIFIED before the
+ *       runner's idle CAS, which then fails and sees it; one that lands after the idle CAS finds the task idle and
+ *       schedules it. Why the read-only fast path of rule 3 is safe: the wake's volatile read saw NOTIFIED, so it
+ *       precedes the runner's CAS that clears NOTIFIED in the synchronization order, and everything the waker
+ *       published with volatile (or stronger) writes before waking is visible to the poll that follows that CAS.
+ *       Wakers must publish with volatile writes (or a full fence) before {@code wake()}.</li>
+ *   <li><b>Completion.</b> The runner stores the outcome, then sets COMPLETE and clears RUNNING in one CAS
+ *       (release), then reads the join waker. The join side writes its waker (volatile), then re-reads the state.
+ *       Both sides write, then read, volatile variables (Dekker), so at least one sees the other: either the
+ *       joiner sees COMPLETE and takes the outcome, or completion sees the new waker and wakes it.</li>
+ *   <li><b>Cancellation.</b> {@link #abort} sets CANCELLED; if the task was idle it also sets NOTIFIED and
+ *       schedules it, so the cancellation runs on the runtime: {@link #run} sees CANCELLED in
+ *       {@link #transitionToRunning} (or the runner sees it in {@link #transitionToIdle}), calls
+ *       {@link Future#cancel()} and completes the task as cancelled. A poll that already returned Ready wins: the
+ *       task completes with its value.</li>
+ *   <li><b>Shutdown.</b> {@link #shutdown} takes RUNNING on an idle task and cancels it on the calling thread; on
+ *       a running task it sets CANCELLED and leaves the rest to the runner (rule 6). A queued copy of a completed
+ *       task is harmless: {@link #transitionToRunning} fails on COMPLETE.</li>
+ *   <li><b>Detach.</b> {@link #cancel()} clears JOIN_INTEREST; a task completing without join interest drops its
+ *       output at once.</li>
+ * </ol>
+ * There is no reference count: the garbage collector frees a task once no queue, list, waker or handle holds it.
+ *
+ * <p>Guarded by {@code TaskStateLincheckTest} (linearizability of wake/abort/join against a sequential model),
+ * {@code TaskCellStressTest} (many threads waking, aborting and joining) and {@code TaskCellTest} (one test per
+ * transition).
+ *
+ * @param <T> the type of the output
+ */
+public final class TaskCell<T> implements Waker, Context, JoinHandle<T> {
+
+    /** A thread owns the task: it is polling or cancelling the future. */
+    static final int RUNNING = 1;
+    /** The outcome is stored. Once this bit is set, it is never unset. */
+    static final int COMPLETE = 1 << 1;
+    /** The task must be polled again; it is queued or about to be. */
+    static final int NOTIFIED = 1 << 2;
+    /** Abort or shutdown was requested. Once this bit is set, it is never unset. */
+    static final int CANCELLED = 1 << 3;
+    /** The join handle still wants the output. Once this bit is unset, it is never set again. */
+    static final int JOIN_INTEREST = 1 << 4;
+
+    /** Initial state of a spawned task: about to be scheduled, output wanted. */
+    static final int INITIAL = NOTIFIED | JOIN_INTEREST;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(TaskCell.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Result of {@link #transitionToRunning()}. */
+    public enum RunTransition {
+        /** The caller owns the task and must poll it. */
+        POLL,
+        /** The caller owns the task and must cancel it: CANCELLED was set. */
+        CANCEL,
+        /** The task was not runnable (already complete or running): do nothing. */
+        SKIP
+    }
+
+    /** Result of {@link #transitionToIdle()}. */
+    public enum IdleTransition {
+        /** The task is idle; a future wake schedules it. */
+        IDLE,
+        /** It was woken while running: NOTIFIED stays set and the caller must re-queue it. */
+        REQUEUE,
+        /** CANCELLED was set while running: the caller still owns it and must cancel it. */
+        CANCEL
+    }
+
+    /** The state word; see the class comment. Accessed only through {@link #STATE}. */
+    @SuppressWarnings("unused")
+    private volatile int state = INITIAL;
+
+    private final Scheduler scheduler;
+    /** Touched only by the owner of RUNNING (rule 1); {@code null} once complete. */
+    private Future<T> future;
+    /** Written before COMPLETE is set, read after COMPLETE is seen: a value, or a {@link Failure}. */
+    private Object outcome;
+    /** The waker of the last join poll; see rule 5. */
+    private volatile Waker joinWaker;
+    /** Budget of the current poll; touched only by the owner of RUNNING. */
+    private int budget;
+
+    /** Intrusive links for {@link OwnedTasks}; guarded by its lock. */
+    TaskCell<?> prevOwned;
+    TaskCell<?> nextOwned;
+
+    /**
+     * @param future    the task's future
+     * @param scheduler where the task is queued when woken
+     */
+    public TaskCell(Future<T> future, Scheduler scheduler) {
+        this.future = Objects.requireNonNull(future, "future");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // State accessors (memory mode in the name)
+
+    int stateVolatile() {
+        return (int) STATE.getVolatile(this);
+    }
+
+    private boolean casState(int expected, int next) {
+        return STATE.compareAndSet(this, expected, next);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Transitions
+
+    /**
+     * NOTIFIED and idle → RUNNING (NOTIFIED cleared). Rule 1, 2.
+     *
+     * @return whether to poll, cancel, or skip
+     */
+    public RunTransition transitionToRunning() {
+        for (; ; ) {
+            int s = stateVolatile();
+            if ((s & NOTIFIED) == 0 || (s & (RUNNING | COMPLETE)) != 0) {
+                return RunTransition.SKIP;
+            }
+            if (casState(s, (s | RUNNING) & ~NOTIFIED)) {
+                return (s & CANCELLED) != 0 ? RunTransition.CANCEL : RunTransition.POLL;
+            }
+        }
+    }
+
+    /**
+     * RUNNING → idle after a poll returned Pending. Rule 3, 4, 6.
+     *
+     * @return idle, re-queue (woken while running), or cancel (CANCELLED set while running)
+     */
+    public IdleTransition transitionToIdle() {
+        for (; ; ) {
+            int s = stateVolatile();
+            if ((s & CANCELLED) != 0) {
+                return IdleTransition.CANCEL;
+            }
+            if (casState(s, s & ~RUNNING)) {
+                return (s & NOTIFIED) != 0 ? IdleTransition.REQUEUE : IdleTransition.IDLE;
+            }
+        }
+    }
+
+    /**
+     * Wakes the task (rule 3). Thread-safe, idempotent, never blocks.
+     */
+    @Override
+    public void wake() {
+        int s = stateVolatile();
+        if ((s & (NOTIFIED | COMPLETE)) != 0) {
+            return;
+        }
+        for (; ; ) {
+            if (casState(s, s | NOTIFIED)) {
+                if ((s & RUNNING) == 0) {
+                    scheduler.schedule(this);
+                }
+                return;
+            }
+            s = stateVolatile();
+            if ((s & (NOTIFIED | COMPLETE)) != 0) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void abort() {
+        for (; ; ) {
+            int s = stateVolatile();
+            if ((s & (COMPLETE | CANCELLED)) != 0) {
+                return;
+            }
+            boolean submit = (s & (RUNNING | NOTIFIED)) == 0;
+            if (casState(s, s | CANCELLED | NOTIFIED)) {
+                if (submit) {
+                    scheduler.schedule(this);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Cancels the task because its runtime shuts down (rule 7). If it is idle the caller takes it over and
+     * cancels it on this thread; if it is running the runner will cancel it.
+     */
+    public void shutdown() {
+        for (; ; ) {
+            int s = stateVolatile();
+            if ((s & COMPLETE) != 0) {
+                return;
+            }
+            if ((s & RUNNING) != 0) {
+                if ((s & CANCELLED) != 0 || casState(s, s | CANCELLED)) {
+                    return;
+                }
+                continue;
+            }
+            if (casState(s, s | RUNNING | CANCELLED)) {
+                cancelAndComplete();
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Running
+
+    /**
+     * Runs the task once: the scheduler calls this for a task it took from a run queue.
+     */
+    public void run() {
+        switch (transitionToRunning()) {
+            case SKIP -> {
+            }
+            case CANCEL -> cancelAndComplete();
+            case POLL -> pollFuture();
+        }
+    }
+
+    private void pollFuture() {
+        Poll<T> p;
+        budget = Context.TASK_BUDGET;
+        try {
+            p = future.poll(this);
+        } catch (Throwable t) {
+            complete(new Failure(t));
+            return;
+        }
+        if (p.isReady()) {
+            complete(p.value());
+            return;
+        }
+        switch (transitionToIdle()) {
+            case IDLE -> {
+            }
+            case REQUEUE -> scheduler.yieldTask(this);
+            case CANCEL -> cancelAndComplete();
+        }
+    }
+
+    private void cancelAndComplete() {
+        Future<T> f = future;
+        Failure outcome = Failure.CANCELLED;
+        try {
+            f.cancel();
+        } catch (Throwable t) {
+            // cancel() must not throw; if it does, the task still ends as cancelled, with the error attached.
+            outcome = new Failure(JoinException.cancelled(), t);
+        }
+        complete(outcome);
+    }
+
+    /** Stores the outcome and sets COMPLETE (rule 5). Called only by the owner of RUNNING. */
+    private void complete(Object result) {
+        future = null;
+        outcome = result;
+        int s;
+        do {
+            s = stateVolatile();
+        } while (!casState(s, (s | COMPLETE) & ~(RUNNING | NOTIFIED)));
+        scheduler.release(this);
+        if ((s & JOIN_INTEREST) == 0) {
+            outcome = null;
+            return;
+        }
+        Waker w = joinWaker;
+        if (w != null) {
+            joinWaker = null;
+            w.wake();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Context (the task polls its future with itself as context)
+
+    @Override
+    public Waker waker() {
+        return this;
+    }
+
+    @Override
+    public boolean consumeBudget() {
+        if (budget > 0) {
+            budget--;
+            return true;
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // JoinHandle
+
+    @Override
+    public Poll<T> poll(Context cx) {
+        if ((stateVolatile() & COMPLETE) != 0) {
+            return readyOutcome(cx);
+        }
+        Waker w = cx.waker();
+        Waker current = joinWaker;
+        if (current == null || !current.willWake(w)) {
+            joinWaker = w;
+        }
+        if ((stateVolatile() & COMPLETE) != 0) {
+            return readyOutcome(cx);
+        }
+        return Poll.pending();
+    }
+
+    private Poll<T> readyOutcome(Context cx) {
+        if (!cx.consumeBudget()) {
+            cx.waker().wake();
+            return Poll.pending();
+        }
+        return Poll.ready(outcome());
+    }
+
+    /**
+     * The outcome of a completed task: its value, or a thrown {@link JoinException}. Only after COMPLETE was seen.
+     *
+     * @return the value
+     */
+    @SuppressWarnings("unchecked")
+    public T outcome() {
+        Object o = outcome;
+        if (o instanceof Failure f) {
+            throw f.toJoinException();
+        }
+        return (T) o;
+    }
+
+    @Override
+    public boolean isFinished() {
+        return (stateVolatile() & COMPLETE) != 0;
+    }
+
+    @Override
+    public AbortHandle abortHandle() {
+        return this;
+    }
+
+    /** Detaches (rule 8). */
+    @Override
+    public void cancel() {
+        for (; ; ) {
+            int s = stateVolatile();
+            if ((s & JOIN_INTEREST) == 0) {
+                return;
+            }
+            if (casState(s, s & ~JOIN_INTEREST)) {
+                joinWaker = null;
+                if ((s & COMPLETE) != 0) {
+                    outcome = null;
+                }
+                return;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        int s = stateVolatile();
+        StringBuilder b = new StringBuilder("Task[");
+        if ((s & RUNNING) != 0) b.append("RUNNING ");
+        if ((s & COMPLETE) != 0) b.append("COMPLETE ");
+        if ((s & NOTIFIED) != 0) b.append("NOTIFIED ");
+        if ((s & CANCELLED) != 0) b.append("CANCELLED ");
+        if ((s & JOIN_INTEREST) != 0) b.append("JOIN_INTEREST");
+        return b.append(']').toString();
+    }
+
+    /** A failed or cancelled outcome. */
+    static final class Failure {
+        static final Failure CANCELLED = new Failure(null);
+
+        private final Throwable cause;
+        private final Throwable suppressed;
+
+        Failure(Throwable cause) {
+            this(cause, null);
+        }
+
+        Failure(Throwable cause, Throwable suppressed) {
+            this.cause = cause;
+            this.suppressed = suppressed;
+        }
+
+        JoinException toJoinException() {
+            if (cause == null) {
+                return JoinException.cancelled();
+            }
+            if (cause instanceof JoinException je && je.isCancelled()) {
+                JoinException e = JoinException.cancelled();
+                if (suppressed != null) {
+                    e.addSuppressed(suppressed);
+                }
+                return e;
+            }
+            return JoinException.failed(cause);
+        }
+    }
+}
