@@ -14,7 +14,7 @@ public final class RuntimeContext {
 
     /** @return the handle of the runtime driving this thread, or {@code null} */
     public static Handle currentOrNull() {
-        return CURRENT.orElse(null);
+        return CURRENT.isBound() ? CURRENT.get() : null;
     }
 
     /** Runs {@code body} with {@code handle} as the current runtime. */

@@ -1,0 +1,182 @@
+package io.cortado.examples;
+
+import io.cortado.AsyncRuntime;
+import io.cortado.Context;
+import io.cortado.Either;
+import io.cortado.Future;
+import io.cortado.Futures;
+import io.cortado.JoinException;
+import io.cortado.JoinHandle;
+import io.cortado.JoinSet;
+import io.cortado.Poll;
+import io.cortado.Task;
+
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The Cortado demo: a runtime, a few thousand cooperating tasks, and a report of what happened.
+ *
+ * <ol>
+ *   <li>5,000 tasks compute Collatz sequence lengths, yielding to each other every few steps; a {@link JoinSet}
+ *       collects them in completion order.</li>
+ *   <li>Pairs of tasks are awaited together with {@link Futures#join}, and all pairs with {@link Futures#joinAll}.</li>
+ *   <li>{@link Futures#select} races a short computation against a long one; the loser is aborted.</li>
+ *   <li>1,000 tasks that would spin forever are aborted; every handle reports the cancellation.</li>
+ *   <li>SHA-256 over 64 MiB runs on the blocking pool while the scheduler keeps running tasks.</li>
+ * </ol>
+ * Run it with {@code ./mvnw -q -Pdemo -DskipTests verify}.
+ */
+public final class Demo {
+    private Demo() {
+    }
+
+    public static void main(String[] args) {
+        long start = System.nanoTime();
+        String report = AsyncRuntime.run(Futures.lazy(() -> 0).then(ignored -> program()));
+        System.out.println(report);
+        System.out.printf("demo finished in %.1f ms%n", (System.nanoTime() - start) / 1e6);
+    }
+
+    /** The whole program, as a chain of steps on the main future. */
+    private static Future<String> program() {
+        StringBuilder out = new StringBuilder("Cortado demo (current-thread runtime)\n");
+        long t0 = System.nanoTime();
+
+        // 1. A JoinSet of 5,000 cooperating tasks.
+        JoinSet<Integer> set = new JoinSet<>();
+        for (int n = 1; n <= 5_000; n++) {
+            set.spawn(new Collatz(n, 8));
+        }
+        int spawned = set.size();
+        return set.joinAll().then(lengths -> {
+            int longest = lengths.stream().mapToInt(Integer::intValue).max().orElse(0);
+            long sum = lengths.stream().mapToLong(Integer::longValue).sum();
+            out.append(String.format("  joinset : %d tasks joined in completion order, total %d steps, longest %d "
+                    + "(%.1f ms)%n", spawned, sum, longest, ms(t0)));
+            set.close();
+
+            // 2. join pairs, then joinAll over the pairs.
+            long t1 = System.nanoTime();
+            List<Future<Integer>> pairs = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                JoinHandle<Integer> a = Task.spawn(new Collatz(27 + i, 4));
+                JoinHandle<Integer> b = Task.spawn(new Collatz(97 + i, 4));
+                pairs.add(Futures.join(a, b).map(p -> p.first() + p.second()));
+            }
+            return Futures.joinAll(pairs).map(sums -> {
+                out.append(String.format("  join    : %d pairs of tasks joined, sum of steps %d (%.1f ms)%n",
+                        sums.size(), sums.stream().mapToLong(Integer::longValue).sum(), ms(t1)));
+                return out;
+            });
+        }).then(o -> {
+            // 3. select: a short computation races a long one; the loser is aborted.
+            long t2 = System.nanoTime();
+            JoinHandle<Integer> slow = Task.spawn(new Collatz(837_799, 1));
+            JoinHandle<Integer> fast = Task.spawn(new Collatz(7, 1));
+            return Futures.select(slow.abortOnCancel(), fast.abortOnCancel()).map(winner -> {
+                String who = switch (winner) {
+                    case Either.Left<Integer, Integer> l -> "837799 (" + l.value() + " steps)";
+                    case Either.Right<Integer, Integer> r -> "7 (" + r.value() + " steps)";
+                };
+                out.append(String.format("  select  : winner %s; loser aborted: %s (%.1f ms)%n", who,
+                        slow.isFinished() ? "finished" : "abort requested", ms(t2)));
+                return slow;
+            });
+        }).then(loser -> settled(loser).then(loserOutcome -> {
+            out.append("  select  : loser's handle says: ").append(loserOutcome).append('\n');
+            // 4. abort 1,000 tasks that would never finish.
+            long t3 = System.nanoTime();
+            List<JoinHandle<Integer>> spinners = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                spinners.add(Task.spawn(new Collatz(Integer.MAX_VALUE, 0)));
+            }
+            return Task.yieldNow().then(v -> {
+                spinners.forEach(JoinHandle::abort);
+                List<Future<String>> outcomes = new ArrayList<>();
+                for (JoinHandle<Integer> h : spinners) {
+                    outcomes.add(settled(h));
+                }
+                return Futures.joinAll(outcomes);
+            }).map(results -> {
+                long cancelled = results.stream().filter(s -> s.equals("cancelled")).count();
+                out.append(String.format("  abort   : %d endless tasks aborted, %d handles report cancelled "
+                        + "(%.1f ms)%n", results.size(), cancelled, ms(t3)));
+                return out;
+            });
+        })).then(o -> {
+            // 5. blocking work next to running tasks.
+            long t4 = System.nanoTime();
+            List<JoinHandle<String>> digests = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int seed = i;
+                digests.add(Task.spawnBlocking(() -> sha256(seed, 16 << 20)));
+            }
+            JoinHandle<Integer> meanwhile = Task.spawn(new Collatz(871, 1));
+            return Futures.join(Futures.joinAll(digests), meanwhile).map(both -> {
+                out.append(String.format("  blocking: 4 x SHA-256 over 16 MiB on the blocking pool, first %s...; "
+                        + "a task ran meanwhile (%d steps) (%.1f ms)%n",
+                        both.first().getFirst().substring(0, 16), both.second(), ms(t4)));
+                return out.append(String.format("  total   : %.1f ms", ms(t0))).toString();
+            });
+        });
+    }
+
+    /** A future that completes with a readable description of how the task ended. */
+    private static Future<String> settled(JoinHandle<Integer> handle) {
+        return cx -> {
+            try {
+                Poll<Integer> p = handle.poll(cx);
+                return p.isReady() ? Poll.ready("value " + p.value()) : Poll.pending();
+            } catch (JoinException e) {
+                return Poll.ready(e.isCancelled() ? "cancelled" : "failed: " + e.getCause());
+            }
+        };
+    }
+
+    private static String sha256(int seed, int bytes) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] chunk = new byte[64 * 1024];
+        for (int i = 0; i < chunk.length; i++) {
+            chunk[i] = (byte) (i * 31 + seed);
+        }
+        for (int done = 0; done < bytes; done += chunk.length) {
+            md.update(chunk);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static double ms(long since) {
+        return (System.nanoTime() - since) / 1e6;
+    }
+
+    /**
+     * Counts the steps of the Collatz sequence from {@code n} to 1, yielding to other tasks every
+     * {@code stepsPerPoll} steps. With {@code stepsPerPoll == 0} it never finishes (it only yields): a task to abort.
+     */
+    static final class Collatz implements Future<Integer> {
+        private long value;
+        private int steps;
+        private final int stepsPerPoll;
+
+        Collatz(long start, int stepsPerPoll) {
+            this.value = start;
+            this.stepsPerPoll = stepsPerPoll;
+        }
+
+        @Override
+        public Poll<Integer> poll(Context cx) {
+            for (int i = 0; i < stepsPerPoll && value != 1; i++) {
+                value = (value & 1) == 0 ? value / 2 : 3 * value + 1;
+                steps++;
+            }
+            if (value == 1) {
+                return Poll.ready(steps);
+            }
+            cx.waker().wake(); // yield: let the other tasks run
+            return Poll.pending();
+        }
+    }
+}

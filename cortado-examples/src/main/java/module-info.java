@@ -1,0 +1,4 @@
+/** Runnable Cortado examples. A named module, so it sees only what {@code io.cortado} exports. */
+module io.cortado.examples {
+    requires io.cortado;
+}
