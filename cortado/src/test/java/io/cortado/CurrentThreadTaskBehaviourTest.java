@@ -1,0 +1,95 @@
+package io.cortado;
+
+import io.cortado.testing.Probe;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link TaskBehaviourTest} on the current-thread runtime, plus what only that flavour promises. */
+class CurrentThreadTaskBehaviourTest extends TaskBehaviourTest {
+
+    @Override
+    protected AsyncRuntime newRuntime() {
+        return AsyncRuntime.builder().currentThread().build();
+    }
+
+    @Test
+    void everyTaskRunsOnTheBlockOnThread() {
+        Thread me = Thread.currentThread();
+        AtomicReference<Thread> seen = new AtomicReference<>();
+        rt.blockOn(rt.spawn(Futures.lazy(() -> {
+            seen.set(Thread.currentThread());
+            return null;
+        })));
+        assertSame(me, seen.get());
+    }
+
+    @Test
+    void blockInPlaceIsRejectedWithAClearError() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> rt.blockOn(Futures.lazy(() -> Task.blockInPlace(() -> 1))));
+        assertTrue(e.getMessage().contains("spawnBlocking"), e.getMessage());
+    }
+
+    @Test
+    void secondBlockOnThreadWaitsForTheCoreAndStillCompletes() throws Exception {
+        // Thread A drives the runtime; thread B's blockOn polls its own future meanwhile and finishes when woken.
+        Probe<String> gateA = new Probe<>();
+        Probe<String> gateB = new Probe<>();
+        CountDownLatch aDriving = new CountDownLatch(1);
+        AtomicReference<String> bResult = new AtomicReference<>();
+        Thread a = Thread.ofPlatform().start(() -> rt.blockOn(Futures.pollFn(cx -> {
+            aDriving.countDown();
+            return gateA.poll(cx);
+        })));
+        aDriving.await();
+        Thread b = Thread.ofPlatform().start(() -> bResult.set(rt.blockOn(gateB)));
+        while (gateB.polls() == 0) {
+            Thread.onSpinWait(); // B polls its future without the core
+        }
+        gateB.complete("b done");
+        b.join();
+        assertEquals("b done", bResult.get());
+        gateA.complete("a done");
+        a.join();
+    }
+
+    @Test
+    void shutdownWhileAnotherThreadDrivesCancelsItsBlockOn() throws Exception {
+        Probe<String> never = new Probe<>();
+        Probe<Integer> task = new Probe<>();
+        rt.spawn(task);
+        CountDownLatch driving = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread driver = Thread.ofPlatform().start(() -> {
+            try {
+                rt.blockOn(new Future<String>() {
+                    @Override
+                    public Poll<String> poll(Context cx) {
+                        driving.countDown();
+                        return never.poll(cx);
+                    }
+
+                    @Override
+                    public void cancel() {
+                        never.cancel();
+                    }
+                });
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        driving.await();
+        assertTrue(rt.shutdown(java.time.Duration.ofSeconds(10)));
+        driver.join();
+        assertTrue(failure.get() instanceof IllegalStateException, String.valueOf(failure.get()));
+        assertEquals(1, never.cancels(), "the blockOn future is cancelled");
+        assertEquals(1, task.cancels(), "and so is every task");
+    }
+}
