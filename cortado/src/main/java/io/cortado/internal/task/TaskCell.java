@@ -37,7 +37,9 @@ import java.util.Objects;
  *   <li><b>Who schedules.</b> Whoever moves the word from idle (no RUNNING, NOTIFIED, COMPLETE) to NOTIFIED calls
  *       {@link Scheduler#schedule}. A wake that finds RUNNING only sets NOTIFIED; the runner sees it in
  *       {@link #transitionToIdle} and calls {@link Scheduler#yieldTask}. A wake that finds NOTIFIED or COMPLETE
- *       does nothing: that costs one volatile read, no CAS.</li>
+ *       does nothing: that costs one volatile read, no CAS. Hence a wake (or abort) may return while another
+ *       thread's enqueue of the same task is still in flight: a wake promises that the task <i>will</i> be queued,
+ *       not that it already is.</li>
  *   <li><b>No lost wake-up.</b> A wake that lands while the future is being polled sets NOTIFIED before the
  *       runner's idle CAS, which then fails and sees it; one that lands after the idle CAS finds the task idle and
  *       schedules it. Why the read-only fast path of rule 3 is safe: the wake's volatile read saw NOTIFIED, so it
