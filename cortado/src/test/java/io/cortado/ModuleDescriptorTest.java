@@ -1,0 +1,36 @@
+package io.cortado;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** The JPMS boundary: only the API packages are exported, and the core requires nothing but java.base. */
+class ModuleDescriptorTest {
+
+    @Test
+    void exportsOnlyTheApiAndRequiresOnlyTheJdk() throws Exception {
+        ModuleDescriptor d;
+        Path classes = Path.of(Future.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (FileSystem jar = Files.isDirectory(classes) ? null : FileSystems.newFileSystem(classes);
+             InputStream in = Files.newInputStream(jar == null ? classes.resolve("module-info.class")
+                     : jar.getPath("module-info.class"))) {
+            assertNotNull(in);
+            d = ModuleDescriptor.read(in);
+        }
+        assertEquals("io.cortado", d.name());
+        Set<String> exports = d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+        assertEquals(Set.of("io.cortado"), exports, "internal packages must stay hidden");
+        Set<String> requires = d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
+        assertEquals(Set.of("java.base"), requires, "the core module has no dependencies");
+    }
+}
