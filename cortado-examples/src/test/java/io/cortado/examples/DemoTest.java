@@ -11,17 +11,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The demo runs to the end by itself and reports what each part did. */
 class DemoTest {
 
-    @Test
-    void demoRunsAndReports() {
+    private static String run(Runnable main) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            Demo.main(new String[0]);
+            main.run();
         } finally {
             System.setOut(old);
         }
-        String out = buf.toString(StandardCharsets.UTF_8);
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readmeExamplePrintsTheSumOfSquares() {
+        assertTrue(run(() -> Hello.main(new String[0])).contains("sum of squares = 333833500"));
+    }
+
+    @Test
+    void demoRunsAndReports() {
+        String out = run(() -> Demo.main(new String[0]));
         assertTrue(out.contains("joinset : 5000 tasks joined"), out);
         assertTrue(out.contains("join    : 500 pairs"), out);
         assertTrue(out.contains("winner 7 (16 steps)"), out);

@@ -57,7 +57,9 @@ class BlockingPoolTest extends RuntimeTestBase {
             for (int i = 0; i < 20; i++) {
                 rt.blockOn(rt.handle().spawnBlocking(() -> names.add(Thread.currentThread().getName())));
             }
-            assertEquals(1, names.size(), "an idle thread is reused: " + names);
+            // The thread that finished call k wakes the caller before it is back to idle, so call k+1 may start
+            // one more thread; after that one of the two is always idle. Without reuse this would be 20 threads.
+            assertTrue(names.size() <= 2, "idle threads are reused: " + names);
         }
     }
 
