@@ -10,70 +10,49 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * {@code Futures.select(a, b)}: the first of two futures to finish wins; the loser is cancelled. Each poll starts
  * with a randomly chosen branch (so neither starves the other), unless biased, where {@code a} goes first.
- * A branch that throws fails the select, and the other branch is cancelled.
+ * A branch that throws fails the select, and the other branch is cancelled. Branch 0 is {@code a} (left), branch
+ * 1 is {@code b} (right); a finished or cancelled branch is replaced by {@link Done}.
  */
 public final class Select2<A, B> implements Future<Either<A, B>> {
-    private Future<A> a;
-    private Future<B> b;
+    private final Future<?>[] branches;
     private final boolean biased;
 
     public Select2(Future<A> a, Future<B> b, boolean biased) {
-        this.a = a;
-        this.b = b;
+        this.branches = new Future<?>[]{a, b};
         this.biased = biased;
     }
 
     @Override
     public Poll<Either<A, B>> poll(Context cx) {
-        if (biased || ThreadLocalRandom.current().nextBoolean()) {
-            Poll<Either<A, B>> r = pollA(cx);
-            return r.isReady() ? r : pollB(cx);
-        }
-        Poll<Either<A, B>> r = pollB(cx);
-        return r.isReady() ? r : pollA(cx);
+        int first = biased || ThreadLocalRandom.current().nextBoolean() ? 0 : 1;
+        Poll<Either<A, B>> r = pollBranch(first, cx);
+        return r.isReady() ? r : pollBranch(1 - first, cx);
     }
 
-    private Poll<Either<A, B>> pollA(Context cx) {
-        Poll<A> p;
+    @SuppressWarnings("unchecked")
+    private Poll<Either<A, B>> pollBranch(int i, Context cx) {
+        Poll<?> p;
         try {
-            p = a.poll(cx);
+            p = branches[i].poll(cx);
         } catch (RuntimeException | Error e) {
-            a = Done.future();
+            branches[i] = Done.INSTANCE;
             cancel();
             throw e;
         }
         if (!p.isReady()) {
             return Poll.pending();
         }
-        a = Done.future();
+        branches[i] = Done.INSTANCE;
         cancel();
-        return Poll.ready(Either.left(p.value()));
-    }
-
-    private Poll<Either<A, B>> pollB(Context cx) {
-        Poll<B> p;
-        try {
-            p = b.poll(cx);
-        } catch (RuntimeException | Error e) {
-            b = Done.future();
-            cancel();
-            throw e;
-        }
-        if (!p.isReady()) {
-            return Poll.pending();
-        }
-        b = Done.future();
-        cancel();
-        return Poll.ready(Either.right(p.value()));
+        return Poll.ready(i == 0 ? Either.left((A) p.value()) : Either.right((B) p.value()));
     }
 
     @Override
     public void cancel() {
-        Future<A> fa = a;
-        Future<B> fb = b;
-        a = Done.future();
-        b = Done.future();
-        fa.cancel();
-        fb.cancel();
+        for (int i = 0; i < 2; i++) {
+            Future<?> f = branches[i];
+            branches[i] = Done.INSTANCE;
+            f.cancel();
+        }
     }
 }

@@ -1,6 +1,5 @@
 package io.cortado.internal.sched;
 
-import io.cortado.Context;
 import io.cortado.Future;
 import io.cortado.Handle;
 import io.cortado.JoinHandle;
@@ -11,6 +10,7 @@ import io.cortado.internal.RuntimeCore;
 import io.cortado.internal.Throwables;
 import io.cortado.internal.blocking.BlockingFuture;
 import io.cortado.internal.blocking.BlockingPool;
+import io.cortado.internal.task.BudgetedContext;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
@@ -369,31 +369,21 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
     }
 
     /** The context of a {@code blockOn} future: its waker and a budget reset on every poll. */
-    private static final class MainContext implements Context {
+    private static final class MainContext extends BudgetedContext {
         private final Waker waker;
-        private int budget;
 
         MainContext(Waker waker) {
             this.waker = waker;
         }
 
         <T> Poll<T> poll(Future<T> future) {
-            budget = TASK_BUDGET;
+            resetBudget();
             return future.poll(this);
         }
 
         @Override
         public Waker waker() {
             return waker;
-        }
-
-        @Override
-        public boolean consumeBudget() {
-            if (budget > 0) {
-                budget--;
-                return true;
-            }
-            return false;
         }
     }
 }

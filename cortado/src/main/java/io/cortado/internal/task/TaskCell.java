@@ -69,7 +69,7 @@ import java.util.Objects;
  *
  * @param <T> the type of the output
  */
-public final class TaskCell<T> implements Waker, Context, JoinHandle<T> {
+public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHandle<T> {
 
     /** A thread owns the task: it is polling or cancelling the future. */
     static final int RUNNING = 1;
@@ -126,8 +126,6 @@ public final class TaskCell<T> implements Waker, Context, JoinHandle<T> {
     private Object outcome;
     /** The waker of the last join poll; see rule 5. */
     private volatile Waker joinWaker;
-    /** Budget of the current poll; touched only by the owner of RUNNING. */
-    private int budget;
 
     /** Intrusive links for {@link OwnedTasks}; guarded by its lock. */
     TaskCell<?> prevOwned;
@@ -270,7 +268,7 @@ public final class TaskCell<T> implements Waker, Context, JoinHandle<T> {
 
     private void pollFuture() {
         Poll<T> p;
-        budget = Context.TASK_BUDGET;
+        resetBudget();
         try {
             p = future.poll(this);
         } catch (Throwable t) {
@@ -327,15 +325,6 @@ public final class TaskCell<T> implements Waker, Context, JoinHandle<T> {
     @Override
     public Waker waker() {
         return this;
-    }
-
-    @Override
-    public boolean consumeBudget() {
-        if (budget > 0) {
-            budget--;
-            return true;
-        }
-        return false;
     }
 
     // ---------------------------------------------------------------------------------------------------------
