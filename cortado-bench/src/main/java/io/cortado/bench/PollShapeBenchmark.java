@@ -84,7 +84,7 @@ public class PollShapeBenchmark {
     private final Future<Integer>[] sealedReady = chains(new SReady(), new SReady(), new SReady());
     private final Future<Integer>[] sealedMixed = chains(new SCountdown(), new SOther(), new SReady());
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static Future<Integer>[] chains(Future<Integer> a, Future<Integer> b, Future<Integer> c) {
         return new Future[]{new SMap(new SMap(new SMap(a))), new SMap(new SMap(new SMap(b))),
                 new SMap(new SMap(new SMap(c)))};
@@ -173,10 +173,10 @@ public class PollShapeBenchmark {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private final FFuture<Integer>[] finalReady = new FFuture[]{new FMap(new FMap(new FMap(new FReady()))),
             new FMap(new FMap(new FMap(new FReady()))), new FMap(new FMap(new FMap(new FReady())))};
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private final FFuture<Integer>[] finalMixed = new FFuture[]{new FMap(new FMap(new FMap(new FCountdown()))),
             new FMap(new FMap(new FMap(new FOther()))), new FMap(new FMap(new FMap(new FReady())))};
 

@@ -99,7 +99,11 @@ public final class BlockingPool implements Scheduler {
     }
 
     private void work() {
-        RuntimeContext.runWith(handle, this::loop);
+        if (handle == null) {
+            loop(); // a pool used on its own (tests): no runtime to bind
+        } else {
+            RuntimeContext.runWith(handle, this::loop);
+        }
     }
 
     private void loop() {
@@ -139,6 +143,16 @@ public final class BlockingPool implements Scheduler {
         lock.lock();
         try {
             return threads.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the number of threads waiting for work */
+    public int idleCount() {
+        lock.lock();
+        try {
+            return idle;
         } finally {
             lock.unlock();
         }

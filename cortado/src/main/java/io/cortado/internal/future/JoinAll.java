@@ -39,7 +39,7 @@ public final class JoinAll<T> implements Future<List<T>> {
     private int remaining;
     private boolean started;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public JoinAll(List<? extends Future<? extends T>> futures) {
         this.children = futures.toArray(new Future[0]);
         this.wakers = new Child[children.length];

@@ -15,9 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  *       the thread.</li>
  *   <li>{@link #park()} consumes a stored NOTIFIED and returns at once; otherwise it moves EMPTY→PARKED and parks
  *       until it can move NOTIFIED→EMPTY. Spurious returns of {@link LockSupport#park} loop.</li>
- *   <li>Interrupts do not end a park (a blocked runtime thread is not cancellable by interrupt); the interrupt is
- *       cleared so the thread does not spin, remembered, and re-asserted by the owner through
- *       {@link #restoreInterrupt()}.</li>
+ *   <li>Interrupts do not end a park (a blocked runtime thread is not cancellable by interrupt); an interrupt
+ *       seen after a park returns is cleared so the thread does not spin, remembered, and re-asserted by the owner
+ *       through {@link #restoreInterrupt()}.</li>
  * </ol>
  * Only the owner thread calls park; any thread may unpark. Guarded by {@code ParkerTest}.
  */
@@ -28,7 +28,8 @@ public final class Parker {
 
     private final AtomicInteger state = new AtomicInteger(EMPTY);
     private final Thread owner;
-    private boolean interrupted;
+    /** An interrupt was absorbed (rule 3); volatile only so tests can watch it from another thread. */
+    private volatile boolean interrupted;
 
     /** Creates a parker owned by the calling thread. */
     public Parker() {
@@ -69,13 +70,18 @@ public final class Parker {
                 }
                 LockSupport.parkNanos(this, left);
             }
-            if (state.compareAndSet(NOTIFIED, EMPTY)) {
-                return true;
-            }
             if (Thread.interrupted()) {
                 interrupted = true;
             }
+            if (state.compareAndSet(NOTIFIED, EMPTY)) {
+                return true;
+            }
         }
+    }
+
+    /** @return whether an interrupt was absorbed and not yet restored (for tests) */
+    boolean hasAbsorbedInterrupt() {
+        return interrupted;
     }
 
     /** Wakes the owner, or stores the wake-up for its next park (rule 1). Any thread. */

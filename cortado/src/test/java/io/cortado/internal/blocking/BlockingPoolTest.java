@@ -4,6 +4,7 @@ import io.cortado.AsyncRuntime;
 import io.cortado.Futures;
 import io.cortado.JoinException;
 import io.cortado.JoinHandle;
+import io.cortado.internal.task.TaskCell;
 import io.cortado.testing.RuntimeTestBase;
 import org.junit.jupiter.api.Test;
 
@@ -51,15 +52,25 @@ class BlockingPoolTest extends RuntimeTestBase {
     }
 
     @Test
-    void sequentialCallsReuseOneThread() {
-        try (AsyncRuntime rt = AsyncRuntime.builder().build()) {
+    void anIdleThreadIsReusedInsteadOfStartingAnother() {
+        BlockingPool pool = new BlockingPool(8, 10_000_000_000L, "cortado-test");
+        try {
             Set<String> names = ConcurrentHashMap.newKeySet();
             for (int i = 0; i < 20; i++) {
-                rt.blockOn(rt.handle().spawnBlocking(() -> names.add(Thread.currentThread().getName())));
+                TaskCell<Boolean> t = new TaskCell<>(new BlockingFuture<>(
+                        () -> names.add(Thread.currentThread().getName())), pool);
+                pool.schedule(t);
+                // The worker wakes the joiner before it is back to idle; wait until it is, so the next call
+                // finds an idle thread (rule 2). Without the wait a call may start a second thread: allowed.
+                while (!t.isFinished() || pool.idleCount() != pool.threadCount()) {
+                    Thread.onSpinWait();
+                }
             }
-            // The thread that finished call k wakes the caller before it is back to idle, so call k+1 may start
-            // one more thread; after that one of the two is always idle. Without reuse this would be 20 threads.
-            assertTrue(names.size() <= 2, "idle threads are reused: " + names);
+            assertEquals(1, names.size(), "an idle thread is reused: " + names);
+            assertEquals(1, pool.threadCount());
+        } finally {
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(10_000_000_000L));
         }
     }
 
