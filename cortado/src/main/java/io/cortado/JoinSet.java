@@ -10,6 +10,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A set of tasks whose outputs are taken in completion order; structured concurrency with try-with-resources.
@@ -87,7 +88,11 @@ public final class JoinSet<T> implements AutoCloseable {
      * @return the future of the next output
      */
     public Future<T> joinNext() {
-        return cx -> {
+        return this::pollNext;
+    }
+
+    private Poll<T> pollNext(Context cx) {
+        for (; ; ) {
             Entry<T> e = finished.poll();
             if (e == null) {
                 if (members.isEmpty()) {
@@ -103,14 +108,18 @@ public final class JoinSet<T> implements AutoCloseable {
                     return Poll.pending();
                 }
             }
+            if (!members.contains(e)) {
+                continue; // a member detached by detachAll/close that completed late: not ours any more
+            }
             if (!cx.consumeBudget()) {
                 finished.add(e); // put it back: nothing is lost, order among the finished is not promised
                 cx.waker().wake();
                 return Poll.pending();
             }
             members.remove(e);
+            joiner = null;
             return Poll.ready(e.handle.poll(Context.of(Waker.noop())).value());
-        };
+        }
     }
 
     /**
@@ -180,10 +189,15 @@ public final class JoinSet<T> implements AutoCloseable {
                 + "]";
     }
 
-    /** A member: its handle, and the join waker that queues it when it completes. */
+    /**
+     * A member: its handle, and the join waker that queues it when it completes. Only a completion wakes a join
+     * waker, and the {@link #queued} flag makes the first wake the only one that queues it, so a member is queued
+     * at most once even when {@link #spawn} and the completing thread both report it.
+     */
     private static final class Entry<T> implements Waker {
         final JoinSet<T> set;
         final JoinHandle<T> handle;
+        private final AtomicBoolean queued = new AtomicBoolean();
 
         Entry(JoinSet<T> set, JoinHandle<T> handle) {
             this.set = set;
@@ -192,6 +206,9 @@ public final class JoinSet<T> implements AutoCloseable {
 
         @Override
         public void wake() {
+            if (queued.get() || !queued.compareAndSet(false, true)) {
+                return;
+            }
             set.finished.add(this);
             Waker w = set.joiner;
             if (w != null) {

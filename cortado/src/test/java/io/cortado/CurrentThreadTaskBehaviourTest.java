@@ -61,6 +61,33 @@ class CurrentThreadTaskBehaviourTest extends TaskBehaviourTest {
     }
 
     @Test
+    void joinSetMembersCompletingDuringSpawnAreJoinedExactlyOnce() throws Exception {
+        // The runtime is driven by another thread, so members complete while spawn registers them.
+        Probe<String> gate = new Probe<>();
+        Thread driver = Thread.ofPlatform().start(() -> rt.blockOn(gate));
+        int n = 2_000;
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        try (JoinSet<Integer> set = new JoinSet<>(rt.handle())) {
+            for (int i = 0; i < n; i++) {
+                set.spawn(Futures.ready(i));
+            }
+            Future<Integer> next = set.joinNext();
+            Context cx = Context.of(Waker.noop());
+            while (!set.isEmpty()) {
+                Poll<Integer> p = next.poll(cx);
+                if (p.isReady()) {
+                    assertTrue(seen.add(p.value()), "joined twice: " + p.value());
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        assertEquals(n, seen.size());
+        gate.complete("done");
+        driver.join();
+    }
+
+    @Test
     void shutdownWhileAnotherThreadDrivesCancelsItsBlockOn() throws Exception {
         Probe<String> never = new Probe<>();
         Probe<Integer> task = new Probe<>();

@@ -260,6 +260,20 @@ abstract class TaskBehaviourTest extends RuntimeTestBase {
     }
 
     @Test
+    void joinAllOfMoreTasksThanOneBudgetFinishes() {
+        // 500 finished handles cost 500 budget units; the join must yield and continue, not spin.
+        int n = 500;
+        long sum = rt.blockOn(Futures.lazy(() -> {
+            List<JoinHandle<Integer>> hs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                hs.add(Task.spawn(Futures.ready(i)));
+            }
+            return Task.yieldNow().then(v -> Futures.joinAll(hs));
+        }).then(f -> f).map(l -> l.stream().mapToLong(Integer::longValue).sum()));
+        assertEquals((long) n * (n - 1) / 2, sum);
+    }
+
+    @Test
     void joinHandlePollSpendsBudget() {
         JoinHandle<Integer> h = rt.spawn(Futures.ready(1));
         rt.blockOn(h);

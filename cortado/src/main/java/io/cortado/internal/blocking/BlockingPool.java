@@ -6,25 +6,29 @@ import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
 
 import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The pool that runs {@code spawnBlocking} work, apart from the workers that poll futures.
+ * The pool that runs {@code spawnBlocking} work, apart from the threads that poll futures.
  *
  * <h2>Rules</h2>
  * <ol>
  *   <li>At most {@code maxThreads} threads exist. Work submitted while all are busy waits in a FIFO queue.</li>
  *   <li>A new thread is started only when no thread is idle and the bound is not reached, so sequential blocking
- *       calls reuse one thread.</li>
- *   <li>A thread that finds no work for {@code keepAlive} exits.</li>
+ *       calls reuse one thread. Signalling an idle thread moves it out of {@link #idle} at once (into
+ *       {@link #notified}), so two submissions in a row never count on the same idle thread.</li>
+ *   <li>A thread that finds no work for {@code keepAlive} exits. A wake-up without a notification is spurious.</li>
  *   <li>After {@link #shutdown()} nothing new is accepted; queued work that never started is cancelled (each
  *       blocking task completes as cancelled), idle threads exit at once, running work is finished (a blocking call
  *       cannot be interrupted safely) and {@link #awaitTermination} waits for it with a bound.</li>
+ *   <li>A thread always leaves {@link #threads} when it ends, whatever the work threw; if no thread can be started
+ *       at all, the submission fails with {@link RejectedExecutionException} and the task is cancelled.</li>
  * </ol>
  * All state is guarded by {@link #lock}. Guarded by {@code BlockingPoolTest}.
  */
@@ -39,8 +43,11 @@ public final class BlockingPool implements Scheduler {
     private final int maxThreads;
     private final long keepAliveNanos;
     private final String namePrefix;
-    private Handle handle;
+    private volatile Handle handle;
+    /** Threads waiting for work and not yet signalled. */
     private int idle;
+    /** Signals sent by {@link #schedule} and not yet consumed by a waiting thread. */
+    private int notified;
     private int nextId;
     private boolean shutdown;
 
@@ -61,25 +68,40 @@ public final class BlockingPool implements Scheduler {
     }
 
     /**
-     * Queues a blocking task (rule 1, 2). After shutdown the task is cancelled instead (rule 4).
+     * Queues a blocking task (rules 1, 2). After shutdown the task is cancelled instead (rule 4).
+     *
+     * @throws RejectedExecutionException if no thread exists and none can be started (the task is cancelled)
      */
     @Override
     public void schedule(TaskCell<?> task) {
+        Throwable startFailure = null;
         lock.lock();
         try {
             if (!shutdown) {
                 queue.addLast(task);
                 if (idle > 0) {
+                    idle--;
+                    notified++;
                     workAvailable.signal();
-                } else if (threads.size() < maxThreads) {
-                    startThread();
+                    return;
                 }
-                return;
+                if (threads.size() >= maxThreads) {
+                    return;
+                }
+                startFailure = startThread();
+                if (startFailure == null || !threads.isEmpty()) {
+                    return; // started, or a running thread will take the task later
+                }
+                queue.remove(task);
             }
         } finally {
             lock.unlock();
         }
         task.shutdown();
+        if (startFailure != null) {
+            throw new RejectedExecutionException("cannot start a blocking thread (" + startFailure
+                    + "); the blocking task was cancelled", startFailure);
+        }
     }
 
     @Override
@@ -92,49 +114,102 @@ public final class BlockingPool implements Scheduler {
     public void release(TaskCell<?> task) {
     }
 
-    private void startThread() {
+    /** Starts a thread (lock held); returns the failure if the JVM could not start one (rule 5). */
+    private Throwable startThread() {
         Thread t = Thread.ofPlatform().name(namePrefix + "-blocking-" + nextId++).daemon(true).unstarted(this::work);
         threads.add(t);
-        t.start();
+        try {
+            t.start();
+            return null;
+        } catch (OutOfMemoryError | RuntimeException e) {
+            threads.remove(t);
+            return e;
+        }
     }
 
     private void work() {
-        if (handle == null) {
+        Handle h = handle;
+        if (h == null) {
             loop(); // a pool used on its own (tests): no runtime to bind
         } else {
-            RuntimeContext.runWith(handle, this::loop);
+            RuntimeContext.runWith(h, this::loop);
         }
     }
 
     private void loop() {
-        for (; ; ) {
+        try {
             TaskCell<?> task;
-            lock.lock();
-            try {
+            while ((task = take()) != null) {
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    // run() reports a failing future through the task; anything else is a bug worth reporting,
+                    // but it must not cost the pool a thread (rule 5).
+                    Thread me = Thread.currentThread();
+                    me.getUncaughtExceptionHandler().uncaughtException(me, t);
+                }
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /** Takes the next task, waiting up to the keep-alive (rules 2, 3); {@code null} means: exit. */
+    private TaskCell<?> take() {
+        lock.lock();
+        try {
+            for (; ; ) {
+                TaskCell<?> task = queue.pollFirst();
+                if (task != null) {
+                    return task;
+                }
+                if (shutdown) {
+                    return null;
+                }
+                idle++;
                 long waitNanos = keepAliveNanos;
-                while ((task = queue.pollFirst()) == null) {
-                    if (shutdown || waitNanos <= 0) {
-                        threads.remove(Thread.currentThread());
-                        exited.removeIf(t -> !t.isAlive());
-                        exited.add(Thread.currentThread());
-                        if (threads.isEmpty()) {
-                            terminated.signalAll();
-                        }
-                        return;
-                    }
-                    idle++;
+                for (; ; ) {
                     try {
                         waitNanos = workAvailable.awaitNanos(waitNanos);
                     } catch (InterruptedException e) {
-                        // Only shutdown matters here; it signals the condition.
-                    } finally {
+                        // Only shutdown and schedule matter here; both signal the condition.
+                    }
+                    if (notified > 0) {
+                        notified--;
+                        break; // the signaller already took this thread out of idle; look at the queue again
+                    }
+                    if (shutdown || waitNanos <= 0) {
                         idle--;
+                        return null;
                     }
                 }
-            } finally {
-                lock.unlock();
             }
-            task.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void exit() {
+        lock.lock();
+        try {
+            threads.remove(Thread.currentThread());
+            exited.removeIf(t -> !t.isAlive());
+            exited.add(Thread.currentThread());
+            if (threads.isEmpty()) {
+                terminated.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return whether the calling thread is one of this pool's threads */
+    public boolean isPoolThread() {
+        lock.lock();
+        try {
+            return threads.contains(Thread.currentThread());
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -189,9 +264,9 @@ public final class BlockingPool implements Scheduler {
     }
 
     /**
-     * Waits until every blocking thread has exited, or the time is up.
+     * Waits until every blocking thread has exited (and joins them), or the time is up.
      *
-     * @param nanos the most to wait
+     * @param nanos the most to wait; {@link Long#MAX_VALUE} means no limit
      * @return {@code true} if no blocking thread is left
      */
     public boolean awaitTermination(long nanos) {
@@ -200,37 +275,33 @@ public final class BlockingPool implements Scheduler {
         boolean interrupted = false;
         lock.lock();
         try {
-            long left = nanos;
             while (!threads.isEmpty()) {
+                long left = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
                 if (left <= 0) {
-                    break;
+                    return false;
                 }
                 try {
-                    left = terminated.awaitNanos(left);
+                    terminated.awaitNanos(left);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
-            }
-            if (!threads.isEmpty()) {
-                return false;
             }
             toJoin = new ArrayList<>(exited);
             exited.clear();
         } finally {
             lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (Thread t : toJoin) {
             try {
-                long ms = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-                t.join(ms);
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
-                interrupted = true;
+                Thread.currentThread().interrupt();
+                break;
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
         return true;
     }
-
 }

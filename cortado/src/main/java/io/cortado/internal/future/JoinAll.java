@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@link #parent} is the waker of the latest poll of the join, written before the children are polled; a
  *       child wake reads it after enqueueing (both volatile), so the latest parent is woken.</li>
  *   <li>On failure of one child the others are cancelled and the failure is rethrown.</li>
+ *   <li>A poll polls only the children queued when it began, so a child that wakes itself (a yield, an exhausted
+ *       budget) cannot keep one poll of the join going forever.</li>
  * </ol>
  */
 public final class JoinAll<T> implements Future<List<T>> {
@@ -35,6 +37,8 @@ public final class JoinAll<T> implements Future<List<T>> {
     private final Child[] wakers;
     private final Object[] results;
     private final ConcurrentLinkedQueue<Child> woken = new ConcurrentLinkedQueue<>();
+    /** The children taken from {@link #woken} for the current poll; only the poller touches it. */
+    private final ArrayList<Child> batch = new ArrayList<>();
     private volatile Waker parent;
     private int remaining;
     private boolean started;
@@ -61,13 +65,20 @@ public final class JoinAll<T> implements Future<List<T>> {
                 pollChild(i, cx);
             }
         } else {
+            // Drain first, then poll: a child that wakes itself during this poll (e.g. because the budget ran
+            // out) is queued again for the next poll instead of being polled again in this one (rule 4).
             Child c;
             while ((c = woken.poll()) != null) {
-                c.flag.set(false);
-                if (children[c.index] != null) {
-                    pollChild(c.index, cx);
+                batch.add(c);
+            }
+            for (int k = 0; k < batch.size(); k++) {
+                Child b = batch.get(k);
+                b.flag.set(false);
+                if (children[b.index] != null) {
+                    pollChild(b.index, cx);
                 }
             }
+            batch.clear();
         }
         if (remaining > 0) {
             return Poll.pending();

@@ -63,7 +63,7 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
     private volatile Parker coreParker;
     private volatile boolean shutdown;
     private volatile boolean tasksShutDown;
-    private Handle handle;
+    private volatile Handle handle;
     private int tick;
 
     /**
@@ -88,6 +88,9 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
 
     @Override
     public void schedule(TaskCell<?> task) {
+        if (tasksShutDown) {
+            return; // every task is complete after shutdown (rule 4); nothing to run, nothing to keep
+        }
         if (core.get() == Thread.currentThread()) {
             local.addLast(task);
         } else {
@@ -259,9 +262,12 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
             return;
         }
         List<TaskCell<?>> all = owned.close();
-        for (TaskCell<?> t : all) {
-            t.shutdown();
-        }
+        // cancel() runs with the runtime bound, as a task's polls do, so it may use Handle.current()
+        RuntimeContext.runWith(handle, () -> {
+            for (TaskCell<?> t : all) {
+                t.shutdown();
+            }
+        });
         local.clear();
         inject.clear();
         tasksShutDown = true;
@@ -275,6 +281,10 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
         if (core.get() == Thread.currentThread()) {
             throw new IllegalStateException("shutdown called from inside the runtime (a task or the blockOn "
                     + "future): shut the runtime down after blockOn returns, from the thread that built it");
+        }
+        if (blocking.isPoolThread()) {
+            throw new IllegalStateException("shutdown called from spawnBlocking work of this runtime: it would "
+                    + "wait for itself. Shut the runtime down from the thread that built it");
         }
         long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
         if (shutdownStarted.compareAndSet(false, true)) {

@@ -267,16 +267,21 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     }
 
     private void pollFuture() {
-        Poll<T> p;
+        boolean ready;
+        T value = null;
         resetBudget();
         try {
-            p = future.poll(this);
+            Poll<T> p = future.poll(this);
+            ready = p.isReady(); // a null Poll is a broken future: it fails the task like any exception
+            if (ready) {
+                value = p.value();
+            }
         } catch (Throwable t) {
             complete(new Failure(t));
             return;
         }
-        if (p.isReady()) {
-            complete(p.value());
+        if (ready) {
+            complete(value);
             return;
         }
         switch (transitionToIdle()) {
@@ -315,7 +320,14 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
         Waker w = joinWaker;
         if (w != null) {
             joinWaker = null;
-            w.wake();
+            try {
+                w.wake();
+            } catch (Throwable t) {
+                // A waker must not throw. The task is complete whatever the waker does; report, do not unwind
+                // the runner (it may be a worker or a blocking thread in the middle of its loop).
+                Thread me = Thread.currentThread();
+                me.getUncaughtExceptionHandler().uncaughtException(me, t);
+            }
         }
     }
 
@@ -351,6 +363,7 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
             cx.waker().wake();
             return Poll.pending();
         }
+        joinWaker = null; // do not keep the joiner alive through a finished task
         return Poll.ready(outcome());
     }
 

@@ -109,6 +109,37 @@ class BlockingPoolTest extends RuntimeTestBase {
     }
 
     @Test
+    void closingTheRuntimeFromItsOwnBlockingWorkIsRejected() {
+        try (AsyncRuntime rt = AsyncRuntime.builder().build()) {
+            JoinException e = assertThrows(JoinException.class, () -> rt.blockOn(rt.handle().spawnBlocking(() -> {
+                rt.shutdown(Duration.ofSeconds(1));
+                return 0;
+            })));
+            assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+            assertTrue(e.getCause().getMessage().contains("wait for itself"), e.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void twoSubmissionsNeverShareOneIdleThread() throws Exception {
+        // Each of two tasks waits for the other: they must run at the same time, on two threads.
+        try (AsyncRuntime rt = AsyncRuntime.builder().build()) {
+            rt.blockOn(rt.handle().spawnBlocking(() -> 0)); // leaves one idle thread
+            CountDownLatch both = new CountDownLatch(2);
+            JoinHandle<Boolean> a = rt.handle().spawnBlocking(() -> {
+                both.countDown();
+                return both.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            });
+            JoinHandle<Boolean> b = rt.handle().spawnBlocking(() -> {
+                both.countDown();
+                return both.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            });
+            assertTrue(rt.blockOn(a));
+            assertTrue(rt.blockOn(b));
+        }
+    }
+
+    @Test
     void shutdownWaitsForRunningWorkWithABound() throws Exception {
         AsyncRuntime rt = AsyncRuntime.builder().build();
         CountDownLatch release = new CountDownLatch(1);

@@ -209,6 +209,37 @@ class TaskCellTest {
     }
 
     @Test
+    void aNullPollFailsTheTaskInsteadOfWedgingIt() {
+        TaskCell<String> t = new TaskCell<>(cx -> null, sched);
+        t.run();
+        assertTrue(t.isFinished());
+        JoinException e = assertThrows(JoinException.class, t::outcome);
+        assertTrue(e.getCause() instanceof NullPointerException, String.valueOf(e.getCause()));
+        assertEquals(1, sched.releases.get());
+    }
+
+    @Test
+    void aThrowingJoinWakerIsReportedAndTheTaskStillCompletes() {
+        java.util.List<Throwable> reported = new java.util.ArrayList<>();
+        Thread me = Thread.currentThread();
+        Thread.UncaughtExceptionHandler old = me.getUncaughtExceptionHandler();
+        me.setUncaughtExceptionHandler((th, ex) -> reported.add(ex));
+        try {
+            TaskCell<String> t = new TaskCell<>(cx -> Poll.ready("v"), sched);
+            t.poll(Context.of(() -> {
+                throw new IllegalStateException("bad waker");
+            }));
+            t.run();
+            assertTrue(t.isFinished());
+            assertEquals("v", t.outcome());
+            assertEquals(1, reported.size());
+            assertEquals("bad waker", reported.get(0).getMessage());
+        } finally {
+            me.setUncaughtExceptionHandler(old);
+        }
+    }
+
+    @Test
     void joinWakerIsReplacedOnlyWhenItWouldWakeSomeoneElse() {
         TestWaker a = new TestWaker();
         TestWaker b = new TestWaker();
