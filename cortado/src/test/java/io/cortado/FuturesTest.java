@@ -1,5 +1,6 @@
 package io.cortado;
 
+import io.cortado.testing.RuntimeTestBase;
 import io.cortado.testing.Probe;
 import io.cortado.testing.TestWaker;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The future model and its adapters, polled by hand (no runtime). */
-class FuturesTest {
+class FuturesTest extends RuntimeTestBase {
     private final TestWaker waker = new TestWaker();
     private final Context cx = waker.context();
 

@@ -1,5 +1,6 @@
 package io.cortado;
 
+import io.cortado.testing.RuntimeTestBase;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.FileSystem;
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** The JPMS boundary: only the API packages are exported, and the core requires nothing but java.base. */
-class ModuleDescriptorTest {
+class ModuleDescriptorTest extends RuntimeTestBase {
 
     @Test
     void exportsOnlyTheApiAndRequiresOnlyTheJdk() throws Exception {

@@ -1,5 +1,6 @@
 package io.cortado.internal.sched;
 
+import io.cortado.testing.RuntimeTestBase;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CountDownLatch;
@@ -11,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rules of {@link Parker}. */
-class ParkerTest {
+class ParkerTest extends RuntimeTestBase {
 
     @Test
     void unparkBeforeParkIsStored() {

@@ -1,14 +1,17 @@
 package io.cortado.internal.task;
 
+import io.cortado.testing.RuntimeTestBase;
 import io.cortado.Context;
 import io.cortado.Future;
 import io.cortado.JoinException;
 import io.cortado.Poll;
 import io.cortado.Waker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,10 +30,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  * Runs in CI with a small round count; {@code -Pstress} multiplies it.
  */
-class TaskCellStressTest {
-    private static final int ROUNDS = 300 * Integer.getInteger("cortado.stress.scale", 1);
+class TaskCellStressTest extends RuntimeTestBase {
+    /** 300 rounds in CI (about 3 s); -Pstress (scale 20) runs 1,500, about 2-3 minutes on 2 cores. */
+    private static final int ROUNDS = 300 * Math.max(1, Integer.getInteger("cortado.stress.scale", 1) / 4);
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // the -Pstress form runs 20 times as many rounds
     void wakesAbortsAndJoinsRacingARunner() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int round = 0; round < ROUNDS && failure.get() == null; round++) {

@@ -1,5 +1,6 @@
 package io.cortado.internal.task;
 
+import io.cortado.testing.RuntimeTestBase;
 import io.cortado.Context;
 import io.cortado.Future;
 import io.cortado.JoinException;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One test per transition of the task state word (the rules in {@link TaskCell}'s class comment). */
-class TaskCellTest {
+class TaskCellTest extends RuntimeTestBase {
     private final RecordingScheduler sched = new RecordingScheduler();
     private final Probe<String> probe = new Probe<>();
     private final TaskCell<String> task = new TaskCell<>(probe, sched);
