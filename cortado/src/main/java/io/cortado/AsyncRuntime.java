@@ -4,9 +4,11 @@ import io.cortado.internal.Checks;
 import io.cortado.internal.RuntimeCore;
 import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.sched.CurrentThreadScheduler;
+import io.cortado.internal.sched.MultiThreadScheduler;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A Cortado runtime: a scheduler that polls tasks, a blocking pool, and (in later versions) the I/O and timer
@@ -19,6 +21,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <h2>Flavours</h2>
+ * {@link Builder#multiThread()} (the default, and what {@link #run} uses): a work-stealing pool of worker threads.
  * {@link Builder#currentThread()}: every task runs on the thread that calls {@link #blockOn}, only while it does.
  *
  * <h2>Shutdown</h2>
@@ -35,7 +38,7 @@ public final class AsyncRuntime implements AutoCloseable {
         this.handle = new Handle(core);
     }
 
-    /** @return a builder (the default flavour is current-thread) */
+    /** @return a builder (the default flavour is multi-thread) */
     public static Builder builder() {
         return new Builder();
     }
@@ -118,20 +121,47 @@ public final class AsyncRuntime implements AutoCloseable {
     }
 
     /**
-     * Configures and builds an {@link AsyncRuntime}. Every setter validates its argument at once.
+     * Configures and builds an {@link AsyncRuntime}. The default flavour is multi-thread. Every setter validates
+     * its argument at once ({@code IllegalArgumentException} naming the parameter and the expected range).
      */
     public static final class Builder {
+        private boolean multiThread = true;
+        private int workerThreads = Runtime.getRuntime().availableProcessors();
         private String threadNamePrefix = "cortado";
         private int maxBlockingThreads = 512;
         private Duration threadKeepAlive = Duration.ofSeconds(10);
         private int eventInterval = 61;
         private int globalQueueInterval = 31;
+        private long seed = System.nanoTime();
+        private Runnable onThreadStart;
+        private Runnable onThreadStop;
+        private Runnable onThreadPark;
+        private Runnable onThreadUnpark;
+        private UnhandledExceptionPolicy unhandled = UnhandledExceptionPolicy.IGNORE;
+        private Duration blockedWorkerThreshold = Duration.ofMillis(100);
+        private Consumer<BlockedWorker> onBlockedWorker;
 
         private Builder() {
         }
 
-        /** Selects the current-thread flavour: tasks run on the thread that calls {@code blockOn}. */
+        /** Selects the current-thread flavour: tasks run on the thread that calls {@code blockOn}, only then. */
         public Builder currentThread() {
+            this.multiThread = false;
+            return this;
+        }
+
+        /** Selects the multi-thread, work-stealing flavour (the default). */
+        public Builder multiThread() {
+            this.multiThread = true;
+            return this;
+        }
+
+        /**
+         * @param n worker threads of the multi-thread flavour (default: available processors)
+         * @return this builder
+         */
+        public Builder workerThreads(int n) {
+            this.workerThreads = Checks.checkInRange(n, 1, 32_767, "workerThreads");
             return this;
         }
 
@@ -186,13 +216,85 @@ public final class AsyncRuntime implements AutoCloseable {
             return this;
         }
 
-        /** @return a new runtime; it starts no thread until work needs one */
+        /**
+         * @param seed the seed of every random choice the scheduler makes (steal victims); default: time-based
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** @param hook run on each worker thread when it starts @return this builder */
+        public Builder onThreadStart(Runnable hook) {
+            this.onThreadStart = Objects.requireNonNull(hook, "onThreadStart");
+            return this;
+        }
+
+        /** @param hook run on each worker thread before it stops @return this builder */
+        public Builder onThreadStop(Runnable hook) {
+            this.onThreadStop = Objects.requireNonNull(hook, "onThreadStop");
+            return this;
+        }
+
+        /** @param hook run on a worker thread before it parks (nothing to do) @return this builder */
+        public Builder onThreadPark(Runnable hook) {
+            this.onThreadPark = Objects.requireNonNull(hook, "onThreadPark");
+            return this;
+        }
+
+        /** @param hook run on a worker thread after it unparks @return this builder */
+        public Builder onThreadUnpark(Runnable hook) {
+            this.onThreadUnpark = Objects.requireNonNull(hook, "onThreadUnpark");
+            return this;
+        }
+
+        /**
+         * @param policy what happens when a task fails, besides its join handle learning it (default IGNORE)
+         * @return this builder
+         */
+        public Builder unhandledException(UnhandledExceptionPolicy policy) {
+            this.unhandled = Objects.requireNonNull(policy, "unhandledException");
+            return this;
+        }
+
+        /**
+         * @param threshold a worker inside one poll for longer than this is reported once by the watchdog
+         *                  (default 100 ms; zero turns the watchdog off). Multi-thread flavour.
+         * @return this builder
+         */
+        public Builder blockedWorkerThreshold(Duration threshold) {
+            this.blockedWorkerThreshold = Checks.checkNotNegative(threshold, "blockedWorkerThreshold");
+            return this;
+        }
+
+        /**
+         * @param hook receives the watchdog's reports (default: a WARNING on the {@code io.cortado}
+         *             {@link System.Logger})
+         * @return this builder
+         */
+        public Builder onBlockedWorker(Consumer<BlockedWorker> hook) {
+            this.onBlockedWorker = Objects.requireNonNull(hook, "onBlockedWorker");
+            return this;
+        }
+
+        /** @return a new, running runtime */
         public AsyncRuntime build() {
             BlockingPool blocking = new BlockingPool(maxBlockingThreads, Checks.saturatedNanos(threadKeepAlive),
                     threadNamePrefix);
-            CurrentThreadScheduler scheduler = new CurrentThreadScheduler(eventInterval, globalQueueInterval, blocking);
+            if (!multiThread) {
+                CurrentThreadScheduler scheduler = new CurrentThreadScheduler(eventInterval, globalQueueInterval,
+                        blocking, unhandled);
+                AsyncRuntime rt = new AsyncRuntime(scheduler);
+                scheduler.bindHandle(rt.handle);
+                return rt;
+            }
+            MultiThreadScheduler scheduler = new MultiThreadScheduler(new MultiThreadScheduler.Config(
+                    workerThreads, eventInterval, globalQueueInterval, threadNamePrefix, seed, onThreadStart,
+                    onThreadStop, onThreadPark, onThreadUnpark, unhandled, blockedWorkerThreshold, onBlockedWorker),
+                    blocking);
             AsyncRuntime rt = new AsyncRuntime(scheduler);
-            scheduler.bindHandle(rt.handle);
+            scheduler.start(rt.handle);
             return rt;
         }
     }

@@ -53,6 +53,23 @@ public final class Handle {
     }
 
     /**
+     * Spawns {@code future} into a priority class (see {@link Priority}); otherwise like {@link #spawn(Future)}.
+     *
+     * @param priority the class
+     * @param future   the task's future
+     * @param <T>      the output type
+     * @return the join handle
+     */
+    public <T> JoinHandle<T> spawn(Priority priority, Future<T> future) {
+        return core.spawn(Objects.requireNonNull(future, "future"), null,
+                Objects.requireNonNull(priority, "priority"));
+    }
+
+    <T> JoinHandle<T> spawn(Future<T> future, String name, Priority priority) {
+        return core.spawn(future, name, priority);
+    }
+
+    /**
      * Runs blocking work (file I/O, a blocking library call, heavy computation) on the runtime's blocking pool, so it
      * does not stall the threads that poll futures. The pool is bounded ({@code maxBlockingThreads}); work beyond
      * the bound waits in a queue. What {@code work} throws fails the handle ({@link JoinException#getCause()}).

@@ -67,6 +67,73 @@ public final class Task {
     }
 
     /**
+     * Starts a task builder: name the task (for reports such as the blocked-worker watchdog's) and choose its
+     * priority class, as Tokio's {@code task::Builder} does.
+     *
+     * <pre>{@code
+     * Task.builder().name("heartbeat").priority(Priority.CONTROL).spawn(heartbeat());
+     * }</pre>
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Spawns tasks with a name and a priority class. Reusable; not thread-safe. */
+    public static final class Builder {
+        private String name;
+        private Priority priority = Priority.DATA;
+
+        private Builder() {
+        }
+
+        /**
+         * @param name the task's name (shown in watchdog reports and traces)
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * @param priority the task's priority class (default {@link Priority#DATA})
+         * @return this builder
+         */
+        public Builder priority(Priority priority) {
+            this.priority = Objects.requireNonNull(priority, "priority");
+            return this;
+        }
+
+        /**
+         * Spawns onto the current runtime.
+         *
+         * @param future the task's future
+         * @param <T>    output type
+         * @return its join handle
+         * @throws IllegalStateException if no runtime runs this thread
+         */
+        public <T> JoinHandle<T> spawn(Future<T> future) {
+            return spawnOn(Handle.current(), future);
+        }
+
+        /**
+         * Spawns onto the runtime of {@code handle}, from any thread.
+         *
+         * @param handle the runtime
+         * @param future the task's future
+         * @param <T>    output type
+         * @return its join handle
+         */
+        public <T> JoinHandle<T> spawnOn(Handle handle, Future<T> future) {
+            Objects.requireNonNull(handle, "handle");
+            Objects.requireNonNull(future, "future");
+            return handle.spawn(future, name, priority);
+        }
+    }
+
+    /**
      * Returns a future that yields once: its first poll wakes the task and returns {@code Pending}, so the scheduler
      * runs the other ready tasks before this one continues; its second poll is ready.
      *

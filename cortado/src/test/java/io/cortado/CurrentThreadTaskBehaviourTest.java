@@ -3,10 +3,14 @@ package io.cortado;
 import io.cortado.testing.Probe;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +22,44 @@ class CurrentThreadTaskBehaviourTest extends TaskBehaviourTest {
     protected AsyncRuntime newRuntime() {
         return AsyncRuntime.builder().currentThread().build();
     }
+
+    @Override
+    protected boolean singleThreaded() {
+        return true;
+    }
+
+    @Test
+    void spawnedTasksAreLazyUntilTheRuntimeRunsThem() {
+        AtomicInteger polls = new AtomicInteger();
+        JoinHandle<Integer> h = rt.spawn(Futures.pollFn(cx -> Poll.ready(polls.incrementAndGet())));
+        assertFalse(h.isFinished());
+        assertEquals(1, rt.blockOn(h));
+        assertEquals(1, polls.get());
+        assertTrue(h.isFinished());
+        assertEquals(1, rt.blockOn(h), "a finished handle may be polled again: same outcome");
+    }
+
+    @Test
+    void abortBeforeFirstPollNeverPollsTheFuture() {
+        Probe<Integer> probe = new Probe<>();
+        JoinHandle<Integer> h = rt.spawn(probe);
+        h.abortHandle().abort();
+        assertTrue(assertThrows(JoinException.class, () -> rt.blockOn(h)).isCancelled());
+        assertEquals(0, probe.polls());
+        assertEquals(1, probe.cancels());
+    }
+
+    @Test
+    void yieldNowLetsOtherTasksRun() {
+        List<String> order = new ArrayList<>();
+        Future<Void> a = Futures.lazy(() -> order.add("a1")).then(x -> Task.yieldNow())
+                .map(x -> { order.add("a2"); return null; });
+        Future<Void> b = Futures.lazy(() -> order.add("b1")).then(x -> Task.yieldNow())
+                .map(x -> { order.add("b2"); return null; });
+        rt.blockOn(Futures.lazy(() -> Futures.join(Task.spawn(a), Task.spawn(b))).then(j -> j));
+        assertEquals(List.of("a1", "b1", "a2", "b2"), order);
+    }
+
 
     @Test
     void everyTaskRunsOnTheBlockOnThread() {

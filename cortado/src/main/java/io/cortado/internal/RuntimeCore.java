@@ -2,6 +2,7 @@ package io.cortado.internal;
 
 import io.cortado.Future;
 import io.cortado.JoinHandle;
+import io.cortado.Priority;
 
 import java.util.concurrent.Callable;
 
@@ -9,7 +10,12 @@ import java.util.concurrent.Callable;
 public interface RuntimeCore {
 
     /** Spawns a task; after shutdown, returns a handle of an already cancelled task. */
-    <T> JoinHandle<T> spawn(Future<T> future);
+    default <T> JoinHandle<T> spawn(Future<T> future) {
+        return spawn(future, null, Priority.DATA);
+    }
+
+    /** Spawns a named task into a priority class; {@code name} may be {@code null}. */
+    <T> JoinHandle<T> spawn(Future<T> future, String name, Priority priority);
 
     /** Runs blocking work on the blocking pool. */
     <T> JoinHandle<T> spawnBlocking(Callable<? extends T> work);

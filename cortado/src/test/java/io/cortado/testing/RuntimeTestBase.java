@@ -125,6 +125,20 @@ public abstract class RuntimeTestBase {
         return kinds;
     }
 
+    /**
+     * Waits until {@code condition} holds, failing after 10 s: for outcomes that another thread produces
+     * asynchronously. It polls the condition; it never sleeps a fixed time.
+     */
+    protected static void awaitCondition(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting until: " + what);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     /** @return the scale of stress loops: 1 in the default build, larger with {@code -Pstress} */
     protected static int stressScale() {
         return Integer.getInteger("cortado.stress.scale", 1);

@@ -4,13 +4,13 @@ import io.cortado.Future;
 import io.cortado.Handle;
 import io.cortado.JoinHandle;
 import io.cortado.Poll;
-import io.cortado.Waker;
+import io.cortado.Priority;
+import io.cortado.UnhandledExceptionPolicy;
 import io.cortado.internal.RuntimeContext;
 import io.cortado.internal.RuntimeCore;
 import io.cortado.internal.Throwables;
 import io.cortado.internal.blocking.BlockingFuture;
 import io.cortado.internal.blocking.BlockingPool;
-import io.cortado.internal.task.BudgetedContext;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
@@ -53,6 +53,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
     private final ArrayDeque<TaskCell<?>> local = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<TaskCell<?>> inject = new ConcurrentLinkedQueue<>();
+    /** Control-plane tasks ({@link Priority#CONTROL}): run before the others, at most 16 in a row. */
+    private final ConcurrentLinkedQueue<TaskCell<?>> control = new ConcurrentLinkedQueue<>();
+    private static final int CONTROL_STREAK = 16;
+    private int controlStreak;
     private final OwnedTasks owned = new OwnedTasks();
     private final AtomicReference<Thread> core = new AtomicReference<>();
     private final ConcurrentLinkedQueue<Parker> coreWaiters = new ConcurrentLinkedQueue<>();
@@ -63,6 +67,8 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
     private volatile Parker coreParker;
     private volatile boolean shutdown;
     private volatile boolean tasksShutDown;
+    private volatile Throwable shutdownCause;
+    private final UnhandledExceptionPolicy unhandled;
     private volatile Handle handle;
     private int tick;
 
@@ -71,7 +77,9 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
      * @param globalQueueInterval every this many ticks the inject queue is checked first
      * @param blocking            the blocking pool
      */
-    public CurrentThreadScheduler(int eventInterval, int globalQueueInterval, BlockingPool blocking) {
+    public CurrentThreadScheduler(int eventInterval, int globalQueueInterval, BlockingPool blocking,
+                                  UnhandledExceptionPolicy unhandled) {
+        this.unhandled = unhandled;
         this.eventInterval = eventInterval;
         this.globalQueueInterval = globalQueueInterval;
         this.blocking = blocking;
@@ -91,7 +99,15 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
         if (tasksShutDown) {
             return; // every task is complete after shutdown (rule 4); nothing to run, nothing to keep
         }
-        if (core.get() == Thread.currentThread()) {
+        if (task.priority() == Priority.CONTROL) {
+            control.add(task);
+            if (core.get() != Thread.currentThread()) {
+                Parker p = coreParker;
+                if (p != null) {
+                    p.unpark();
+                }
+            }
+        } else if (core.get() == Thread.currentThread()) {
             local.addLast(task);
         } else {
             inject.add(task);
@@ -112,13 +128,21 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
         owned.remove(task);
     }
 
+    @Override
+    public void taskFailed(TaskCell<?> task, Throwable cause) {
+        if (unhandled == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME && !shutdown) {
+            shutdownCause = cause;
+            shutdown = true; // the core owner sees it after this poll and shuts the tasks down (rule 4)
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // RuntimeCore
 
     @Override
-    public <T> JoinHandle<T> spawn(Future<T> future) {
+    public <T> JoinHandle<T> spawn(Future<T> future, String name, Priority priority) {
         Objects.requireNonNull(future, "future");
-        TaskCell<T> task = new TaskCell<>(future, this);
+        TaskCell<T> task = new TaskCell<>(future, this, name, priority);
         if (!owned.bind(task)) {
             task.shutdown();
             return task;
@@ -164,24 +188,31 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
 
     private void checkNotShutdown() {
         if (shutdown) {
-            throw new IllegalStateException("the runtime is shut down: build a new one to run more futures");
+            throw new IllegalStateException("the runtime is shut down: build a new one to run more futures",
+                    shutdownCause);
         }
+    }
+
+    private IllegalStateException shutDownWhileBlocking() {
+        Throwable cause = shutdownCause;
+        return new IllegalStateException(cause != null
+                ? "the runtime shut down after a task failed (unhandledException = SHUTDOWN_RUNTIME); "
+                + "the blockOn future was cancelled"
+                : "the runtime was shut down while blockOn was running; the future was cancelled", cause);
     }
 
     private <T> T blockOnHere(Future<T> future) {
         Parker me = new Parker();
-        MainWaker waker = new MainWaker(me);
-        MainContext cx = new MainContext(waker);
+        BlockOnContext cx = new BlockOnContext(me);
         try {
             for (; ; ) {
                 if (shutdown) {
                     future.cancel();
-                    throw new IllegalStateException("the runtime was shut down while blockOn was running; "
-                            + "the future was cancelled");
+                    throw shutDownWhileBlocking();
                 }
                 if (core.compareAndSet(null, Thread.currentThread())) {
                     try {
-                        return drive(future, cx, waker, me);
+                        return drive(future, cx, me);
                     } finally {
                         releaseCore();
                     }
@@ -191,7 +222,7 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
                     if (core.get() == null || shutdown) {
                         continue;
                     }
-                    if (waker.takeWoken()) {
+                    if (cx.takeWoken()) {
                         Poll<T> p = cx.poll(future);
                         if (p.isReady()) {
                             return p.value();
@@ -209,16 +240,15 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
     }
 
     /** The core owner's loop (rule 2). Returns the future's value, or throws its failure. */
-    private <T> T drive(Future<T> future, MainContext cx, MainWaker waker, Parker me) {
+    private <T> T drive(Future<T> future, BlockOnContext cx, Parker me) {
         coreParker = me;
         for (; ; ) {
             if (shutdown) {
                 shutdownTasks();
                 future.cancel();
-                throw new IllegalStateException("the runtime was shut down while blockOn was running; "
-                        + "the future was cancelled");
+                throw shutDownWhileBlocking();
             }
-            if (waker.takeWoken()) {
+            if (cx.takeWoken()) {
                 Poll<T> p = cx.poll(future);
                 if (p.isReady()) {
                     return p.value();
@@ -230,13 +260,21 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
                 task.run();
                 ran++;
             }
-            if (ran == 0 && !waker.isWoken() && !shutdown) {
+            if (ran == 0 && !cx.isWoken() && !shutdown) {
                 me.park();
             }
         }
     }
 
     private TaskCell<?> nextTask() {
+        if (!control.isEmpty() && controlStreak < CONTROL_STREAK) {
+            TaskCell<?> t = control.poll();
+            if (t != null) {
+                controlStreak++;
+                return t;
+            }
+        }
+        controlStreak = 0;
         if (++tick % globalQueueInterval == 0) {
             TaskCell<?> t = inject.poll();
             if (t != null) {
@@ -270,6 +308,7 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
         });
         local.clear();
         inject.clear();
+        control.clear();
         tasksShutDown = true;
         for (Parker p : coreWaiters) {
             p.unpark();
@@ -347,53 +386,4 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-
-    /** The waker of a {@code blockOn} future: sets a flag and unparks the blocked thread. */
-    private static final class MainWaker implements Waker {
-        private final Parker parker;
-        private volatile boolean woken = true;
-
-        MainWaker(Parker parker) {
-            this.parker = parker;
-        }
-
-        @Override
-        public void wake() {
-            if (!woken) {
-                woken = true;
-                parker.unpark();
-            }
-        }
-
-        boolean isWoken() {
-            return woken;
-        }
-
-        boolean takeWoken() {
-            if (woken) {
-                woken = false;
-                return true;
-            }
-            return false;
-        }
-    }
-
-    /** The context of a {@code blockOn} future: its waker and a budget reset on every poll. */
-    private static final class MainContext extends BudgetedContext {
-        private final Waker waker;
-
-        MainContext(Waker waker) {
-            this.waker = waker;
-        }
-
-        <T> Poll<T> poll(Future<T> future) {
-            resetBudget();
-            return future.poll(this);
-        }
-
-        @Override
-        public Waker waker() {
-            return waker;
-        }
-    }
 }

@@ -6,6 +6,7 @@ import io.cortado.Future;
 import io.cortado.JoinException;
 import io.cortado.JoinHandle;
 import io.cortado.Poll;
+import io.cortado.Priority;
 import io.cortado.Waker;
 
 import java.lang.invoke.MethodHandles;
@@ -120,6 +121,8 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     private volatile int state = INITIAL;
 
     private final Scheduler scheduler;
+    private final String name;
+    private final Priority priority;
     /** Touched only by the owner of RUNNING (rule 1); {@code null} once complete. */
     private Future<T> future;
     /** Written before COMPLETE is set, read after COMPLETE is seen: a value, or a {@link Failure}. */
@@ -136,8 +139,34 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
      * @param scheduler where the task is queued when woken
      */
     public TaskCell(Future<T> future, Scheduler scheduler) {
+        this(future, scheduler, null, Priority.DATA);
+    }
+
+    /**
+     * @param future    the task's future
+     * @param scheduler where the task is queued when woken
+     * @param name      the task's name for reports, or {@code null}
+     * @param priority  its priority class
+     */
+    public TaskCell(Future<T> future, Scheduler scheduler, String name, Priority priority) {
         this.future = Objects.requireNonNull(future, "future");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.name = name;
+        this.priority = Objects.requireNonNull(priority, "priority");
+    }
+
+    /** @return the task's priority class */
+    public Priority priority() {
+        return priority;
+    }
+
+    /** @return the task's name, or a description of its future if it has none */
+    public String name() {
+        if (name != null) {
+            return name;
+        }
+        Future<T> f = future;
+        return f == null ? "(finished task)" : f.getClass().getName();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -278,6 +307,7 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
             }
         } catch (Throwable t) {
             complete(new Failure(t));
+            scheduler.taskFailed(this, t);
             return;
         }
         if (ready) {

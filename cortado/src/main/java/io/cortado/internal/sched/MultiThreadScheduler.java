@@ -1,0 +1,677 @@
+package io.cortado.internal.sched;
+
+import io.cortado.BlockedWorker;
+import io.cortado.Future;
+import io.cortado.Handle;
+import io.cortado.JoinHandle;
+import io.cortado.Poll;
+import io.cortado.Priority;
+import io.cortado.UnhandledExceptionPolicy;
+import io.cortado.internal.RuntimeContext;
+import io.cortado.internal.RuntimeCore;
+import io.cortado.internal.Throwables;
+import io.cortado.internal.blocking.BlockingFuture;
+import io.cortado.internal.blocking.BlockingPool;
+import io.cortado.internal.task.OwnedTasks;
+import io.cortado.internal.task.Scheduler;
+import io.cortado.internal.task.TaskCell;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The multi-thread, work-stealing scheduler.
+ *
+ * <h2>Design</h2>
+ * Each worker owns a bounded {@link LocalQueue} and a LIFO slot. A task woken by the task running on a worker goes
+ * into that worker's LIFO slot (the message-passing case: the receiver runs next, while its data is in cache); the
+ * task it displaces goes to the back of the local queue. A task woken from outside any worker goes to the global
+ * {@link #inject} queue. An idle worker steals half of a random victim's queue, then looks at the inject queue,
+ * then parks; {@link Idle} decides whom to wake so that an idle pool spins no core and no work is left unattended.
+ * Control-plane tasks ({@link Priority#CONTROL}) go to {@link #control}, which every worker checks before any
+ * other queue (bounded by a streak limit so data-plane work never starves).
+ *
+ * <h2>Rules</h2>
+ * <ol>
+ *   <li>A wake on a worker thread of this runtime goes to that worker's LIFO slot (or, for a yield, to the back of
+ *       its local queue); from anywhere else to {@link #inject}. A control task always goes to {@link #control}.
+ *       Every push that makes work visible to other workers then calls {@link #notifyParked()} (Idle rule 1).</li>
+ *   <li>The LIFO slot is not stealable: it holds at most one task, which its worker runs as soon as the current
+ *       poll returns, and at most {@value #MAX_LIFO_POLLS} LIFO tasks run back to back before the slot is flushed
+ *       to the local queue, so two tasks ping-ponging cannot starve the rest of the queue. (Measured: see
+ *       BENCHMARKS.md; a stealable slot costs an atomic exchange on every message-passing wake.)</li>
+ *   <li>Every {@code globalQueueInterval} ticks a worker takes from {@link #inject} before its own queue, so remote
+ *       wakes are never starved by a busy local queue.</li>
+ *   <li>A worker runs a task only after leaving the searching state; if it was the last searcher it wakes another
+ *       worker to search on (Idle rule 3).</li>
+ *   <li>Before parking, a worker that was the last searcher re-checks every queue and wakes a worker if any holds
+ *       work (Idle rule 3). A parked worker wakes only when it is no longer listed as parked (Idle rule 4) or at
+ *       shutdown.</li>
+ *   <li>{@code blockInPlace} hands the worker (queues, LIFO slot, index) to a new thread before the blocking call,
+ *       then the old thread finishes its current poll and ends; its later wakes take the remote path.</li>
+ *   <li>Shutdown: the flag stops every worker loop; every owned task is cancelled ({@link OwnedTasks#close} then
+ *       {@link TaskCell#shutdown}: idle tasks on the calling thread, running ones by their worker when the poll
+ *       returns); the worker threads are joined.</li>
+ * </ol>
+ * Guarded by {@code MultiThreadTaskBehaviourTest} (the whole behaviour suite on 1 and 4 workers),
+ * {@code MultiThreadStressTest}, {@code LocalQueueLincheckTest}, {@code PriorityTest}, {@code WatchdogTest}.
+ */
+public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
+    static final int MAX_LIFO_POLLS = 3;
+    private static final int CONTROL_STREAK = 16;
+
+    private final Worker[] workers;
+    private final ConcurrentLinkedQueue<TaskCell<?>> inject = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<TaskCell<?>> control = new ConcurrentLinkedQueue<>();
+    private final LocalQueue.Overflow<TaskCell<?>> overflow = this::pushBatchToInject;
+    private final OwnedTasks owned = new OwnedTasks();
+    private final Idle idle;
+    private final BlockingPool blocking;
+    private final Config config;
+    private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+    private final List<Thread> startedThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean shutdown;
+    private volatile Throwable shutdownCause;
+    private volatile Handle handle;
+    private Thread watchdog;
+    private volatile Parker watchdogParker;
+
+    /** Settings of the multi-thread scheduler. */
+    public record Config(int workers, int eventInterval, int globalQueueInterval, String namePrefix, long seed,
+                         Runnable onThreadStart, Runnable onThreadStop, Runnable onThreadPark,
+                         Runnable onThreadUnpark, UnhandledExceptionPolicy unhandled,
+                         Duration blockedThreshold, Consumer<BlockedWorker> onBlocked) {
+    }
+
+    /** @param config the settings @param blocking the blocking pool */
+    public MultiThreadScheduler(Config config, BlockingPool blocking) {
+        this.config = config;
+        this.blocking = blocking;
+        this.idle = new Idle(config.workers());
+        this.workers = new Worker[config.workers()];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(i, config.seed() + 0x9E3779B97F4A7C15L * (i + 1));
+        }
+    }
+
+    /** Binds the user-visible handle and starts the worker threads (and the watchdog). */
+    public void start(Handle handle) {
+        this.handle = handle;
+        blocking.bindHandle(handle);
+        for (Worker w : workers) {
+            startWorkerThread(w);
+        }
+        if (!config.blockedThreshold().isZero()) {
+            watchdog = Thread.ofPlatform().name(config.namePrefix() + "-watchdog").daemon(true)
+                    .unstarted(this::watchdogLoop);
+            watchdog.start();
+        }
+    }
+
+    private void startWorkerThread(Worker w) {
+        WorkerThread t = new WorkerThread(this, w, config.namePrefix() + "-worker-" + w.index
+                + (w.generation == 0 ? "" : "." + w.generation));
+        w.generation++;
+        startedThreads.add(t);
+        t.start();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Scheduling (rule 1)
+
+    private Worker currentWorker() {
+        return Thread.currentThread() instanceof WorkerThread wt && wt.scheduler == this ? wt.worker : null;
+    }
+
+    @Override
+    public void schedule(TaskCell<?> task) {
+        if (task.priority() == Priority.CONTROL) {
+            control.add(task);
+            notifyParked();
+            return;
+        }
+        Worker w = currentWorker();
+        if (w == null) {
+            inject.add(task);
+            notifyParked();
+            return;
+        }
+        TaskCell<?> prev = w.lifo;
+        w.lifo = task;
+        if (prev != null) {
+            w.queue.push(prev, overflow);
+            notifyParked();
+        }
+    }
+
+    @Override
+    public void yieldTask(TaskCell<?> task) {
+        if (task.priority() == Priority.CONTROL) {
+            control.add(task);
+            notifyParked();
+            return;
+        }
+        Worker w = currentWorker();
+        if (w == null) {
+            inject.add(task);
+        } else {
+            w.queue.push(task, overflow);
+        }
+        notifyParked();
+    }
+
+    @Override
+    public void release(TaskCell<?> task) {
+        owned.remove(task);
+    }
+
+    @Override
+    public void taskFailed(TaskCell<?> task, Throwable cause) {
+        if (config.unhandled() == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME && !shutdown) {
+            shutdownCause = cause;
+            shutdown = true;
+            unparkAll();
+        }
+    }
+
+    private void pushBatchToInject(Object[] items, int n) {
+        for (int i = 0; i < n; i++) {
+            inject.add((TaskCell<?>) items[i]);
+        }
+    }
+
+    private void notifyParked() {
+        int idx = idle.workerToNotify();
+        if (idx >= 0) {
+            workers[idx].unpark();
+        }
+    }
+
+    private boolean anyWorkPending() {
+        if (!inject.isEmpty() || !control.isEmpty()) {
+            return true;
+        }
+        for (Worker w : workers) {
+            if (!w.queue.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void unparkAll() {
+        for (Worker w : workers) {
+            w.unpark();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The worker loop
+
+    void runWorker(WorkerThread thread) {
+        Worker w = thread.worker;
+        w.parker = new Parker();
+        w.thread = thread;
+        RuntimeContext.runWith(handle, () -> {
+            runHook(config.onThreadStart());
+            try {
+                loop(thread, w);
+            } finally {
+                runHook(config.onThreadStop());
+            }
+        });
+    }
+
+    private void loop(WorkerThread thread, Worker w) {
+        while (!shutdown && thread.worker == w) {
+            TaskCell<?> task = nextTask(w);
+            if (task == null) {
+                task = steal(w);
+            }
+            if (task != null) {
+                runTask(thread, w, task);
+                continue;
+            }
+            park(w);
+        }
+    }
+
+    private TaskCell<?> nextTask(Worker w) {
+        w.tick++;
+        if (!control.isEmpty() && w.controlStreak < CONTROL_STREAK) {
+            TaskCell<?> t = control.poll();
+            if (t != null) {
+                w.controlStreak++;
+                return t;
+            }
+        }
+        w.controlStreak = 0;
+        if (w.tick % config.globalQueueInterval() == 0) {
+            TaskCell<?> t = inject.poll();
+            if (t != null) {
+                return t;
+            }
+        }
+        TaskCell<?> t = w.lifo;
+        if (t != null) {
+            w.lifo = null;
+            return t;
+        }
+        t = w.queue.pop();
+        if (t != null) {
+            return t;
+        }
+        return pullFromInject(w);
+    }
+
+    /** Takes one task from inject and moves a fair share of the rest into the local queue. */
+    private TaskCell<?> pullFromInject(Worker w) {
+        TaskCell<?> first = inject.poll();
+        if (first == null) {
+            return null;
+        }
+        int batch = Math.min(LocalQueue.CAPACITY / 2, w.queue.remainingCapacity()) / workers.length;
+        for (int i = 0; i < batch; i++) {
+            TaskCell<?> t = inject.poll();
+            if (t == null) {
+                break;
+            }
+            w.queue.push(t, overflow);
+        }
+        return first;
+    }
+
+    private TaskCell<?> steal(Worker w) {
+        if (!w.searching) {
+            if (!idle.transitionToSearching()) {
+                return null; // enough workers search already (Idle rule 2); nextTask looked at inject
+            }
+            w.searching = true;
+        }
+        int n = workers.length;
+        int start = w.nextRandom(n);
+        for (int i = 0; i < n; i++) {
+            Worker victim = workers[(start + i) % n];
+            if (victim == w) {
+                continue;
+            }
+            TaskCell<?> t = victim.queue.stealInto(w.queue);
+            if (t != null) {
+                return t;
+            }
+        }
+        TaskCell<?> t = control.poll();
+        return t != null ? t : pullFromInject(w);
+    }
+
+    private void runTask(WorkerThread thread, Worker w, TaskCell<?> task) {
+        if (w.searching) {
+            w.searching = false;
+            if (idle.transitionFromSearching()) {
+                notifyParked();
+            }
+        }
+        runOne(thread, w, task);
+        int lifoPolls = 0;
+        while (thread.worker == w) {
+            TaskCell<?> next = w.lifo;
+            if (next == null) {
+                return;
+            }
+            if (lifoPolls == MAX_LIFO_POLLS || shutdown) {
+                w.lifo = null;
+                w.queue.push(next, overflow);
+                notifyParked();
+                return;
+            }
+            w.lifo = null;
+            lifoPolls++;
+            runOne(thread, w, next);
+        }
+    }
+
+    private void runOne(WorkerThread thread, Worker w, TaskCell<?> task) {
+        w.current = task;
+        w.pollStart = System.nanoTime() | 1; // never 0 while polling
+        try {
+            task.run();
+        } catch (Throwable t) {
+            Thread me = Thread.currentThread();
+            me.getUncaughtExceptionHandler().uncaughtException(me, t);
+        } finally {
+            if (thread.worker == w) { // after blockInPlace the worker belongs to another thread
+                w.pollStart = 0;
+                w.current = null;
+                w.polls++;
+            }
+        }
+    }
+
+    private void park(Worker w) {
+        if (idle.transitionToParked(w.index, w.searching) && anyWorkPending()) {
+            notifyParked();
+        }
+        w.searching = false;
+        runHook(config.onThreadPark());
+        while (!shutdown) {
+            w.parker.park();
+            if (!idle.isParked(w.index)) {
+                w.searching = true; // the notifier counted this worker as searching (Idle rule 1)
+                break;
+            }
+        }
+        if (shutdown) {
+            idle.unparkById(w.index);
+        }
+        runHook(config.onThreadUnpark());
+    }
+
+    private static void runHook(Runnable hook) {
+        if (hook != null) {
+            hook.run();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // RuntimeCore
+
+    @Override
+    public <T> JoinHandle<T> spawn(Future<T> future, String name, Priority priority) {
+        Objects.requireNonNull(future, "future");
+        TaskCell<T> task = new TaskCell<>(future, this, name, priority);
+        if (!owned.bind(task)) {
+            task.shutdown();
+            return task;
+        }
+        schedule(task);
+        return task;
+    }
+
+    @Override
+    public <T> JoinHandle<T> spawnBlocking(Callable<? extends T> work) {
+        Objects.requireNonNull(work, "work");
+        TaskCell<T> task = new TaskCell<>(new BlockingFuture<>(work), blocking);
+        blocking.schedule(task);
+        return task;
+    }
+
+    /** Rule 6. */
+    @Override
+    public <T> T blockInPlace(Callable<? extends T> work) {
+        Objects.requireNonNull(work, "work");
+        if (Thread.currentThread() instanceof WorkerThread wt && wt.scheduler == this && wt.worker != null) {
+            Worker w = wt.worker;
+            wt.worker = null; // from now on this thread's wakes take the remote path
+            w.pollStart = 0;  // the blocking call is not the new thread's poll: no watchdog report
+            w.current = null;
+            if (!shutdown) {
+                startWorkerThread(w);
+            }
+        }
+        try {
+            return work.call();
+        } catch (Exception e) {
+            throw Throwables.unchecked(e);
+        }
+    }
+
+    @Override
+    public <T> T blockOn(Future<T> future) {
+        Objects.requireNonNull(future, "future");
+        if (insideRuntime()) {
+            throw new IllegalStateException("blockOn called on a thread that is already running this runtime "
+                    + "(from inside a task or future): a future cannot block its own runtime. Await the future "
+                    + "instead, or spawn it and await its JoinHandle");
+        }
+        checkRunning();
+        return RuntimeContext.callWith(handle, () -> blockOnHere(future));
+    }
+
+    /** Whether the calling thread runs this runtime's tasks or a blockOn future (not its blocking work). */
+    private boolean insideRuntime() {
+        if (Thread.currentThread() instanceof WorkerThread wt && wt.scheduler == this) {
+            return true;
+        }
+        Handle h = handle;
+        return h != null && RuntimeContext.currentOrNull() == h && !blocking.isPoolThread();
+    }
+
+    private void checkRunning() {
+        if (shutdown) {
+            Throwable cause = shutdownCause;
+            throw new IllegalStateException(cause != null
+                    ? "the runtime shut down after a task failed (unhandledException = SHUTDOWN_RUNTIME)"
+                    : "the runtime is shut down: build a new one to run more futures", cause);
+        }
+    }
+
+    private <T> T blockOnHere(Future<T> future) {
+        Parker me = new Parker();
+        BlockOnContext cx = new BlockOnContext(me);
+        try {
+            for (; ; ) {
+                if (shutdown) {
+                    future.cancel();
+                    checkRunning();
+                }
+                if (cx.takeWoken()) {
+                    Poll<T> p = cx.poll(future);
+                    if (p.isReady()) {
+                        return p.value();
+                    }
+                    continue;
+                }
+                waiters.add(me);
+                try {
+                    if (!shutdown && !cx.isWoken()) {
+                        me.park();
+                    }
+                } finally {
+                    waiters.remove(me);
+                }
+            }
+        } finally {
+            me.restoreInterrupt();
+        }
+    }
+
+    private final ConcurrentLinkedQueue<Parker> waiters = new ConcurrentLinkedQueue<>();
+
+    /** Rule 7. */
+    @Override
+    public boolean shutdown(long nanos) {
+        if (insideRuntime()) {
+            throw new IllegalStateException("shutdown called from inside the runtime (a task or the blockOn "
+                    + "future): shut the runtime down after blockOn returns, from the thread that built it");
+        }
+        if (blocking.isPoolThread()) {
+            throw new IllegalStateException("shutdown called from spawnBlocking work of this runtime: it would "
+                    + "wait for itself. Shut the runtime down from the thread that built it");
+        }
+        long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+        if (shutdownStarted.compareAndSet(false, true)) {
+            shutdown = true;
+            unparkAll();
+            for (Parker p : waiters) {
+                p.unpark();
+            }
+            List<TaskCell<?>> all = owned.close();
+            RuntimeContext.runWith(handle, () -> {
+                for (TaskCell<?> t : all) {
+                    t.shutdown();
+                }
+            });
+            Parker wp = watchdogParker;
+            if (wp != null) {
+                wp.unpark();
+            }
+        }
+        boolean done = true;
+        for (Thread t : startedThreads) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
+            done &= join(t, deadline, nanos);
+        }
+        if (watchdog != null) {
+            done &= join(watchdog, deadline, nanos);
+        }
+        if (done) {
+            inject.clear();
+            control.clear();
+        }
+        blocking.shutdown();
+        long left = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
+        return blocking.awaitTermination(left) && done;
+    }
+
+    private static boolean join(Thread t, long deadline, long nanos) {
+        boolean interrupted = false;
+        try {
+            while (t.isAlive()) {
+                long left = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    t.join(Duration.ofNanos(Math.min(left, Duration.ofDays(1).toNanos())));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    @Override
+    public int aliveTasks() {
+        return owned.size();
+    }
+
+    @Override
+    public String flavor() {
+        return "multi_thread";
+    }
+
+    /** @return the number of worker threads */
+    public int workerCount() {
+        return workers.length;
+    }
+
+    /** @return the number of parked workers (a snapshot) */
+    public int parkedWorkers() {
+        return idle.parkedCount();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The blocked-worker watchdog
+
+    private void watchdogLoop() {
+        long threshold = config.blockedThreshold().toNanos();
+        long[] reportedPoll = new long[workers.length];
+        Arrays.fill(reportedPoll, -1);
+        long period = Math.max(1_000_000, threshold / 4);
+        Parker parker = new Parker();
+        watchdogParker = parker;
+        while (!shutdown) {
+            parker.parkNanos(period);
+            long now = System.nanoTime();
+            for (Worker w : workers) {
+                long start = w.pollStart;
+                TaskCell<?> task = w.current;
+                Thread t = w.thread;
+                long polls = w.polls;
+                if (start != 0 && task != null && t != null && now - start > threshold
+                        && reportedPoll[w.index] != polls) {
+                    reportedPoll[w.index] = polls;
+                    report(new BlockedWorker(t.getName(), task.name(), Duration.ofNanos(now - start),
+                            List.of(t.getStackTrace())));
+                }
+            }
+        }
+    }
+
+    private void report(BlockedWorker b) {
+        Consumer<BlockedWorker> hook = config.onBlocked();
+        if (hook != null) {
+            hook.accept(b);
+        } else {
+            System.getLogger("io.cortado").log(System.Logger.Level.WARNING, b.describe());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** A worker: its queues and state. Fields without a note are touched only by the thread that owns it. */
+    static final class Worker {
+        final int index;
+        final LocalQueue<TaskCell<?>> queue = new LocalQueue<>();
+        TaskCell<?> lifo;
+        boolean searching;
+        int tick;
+        int controlStreak;
+        int generation;
+        private long rng;
+        /** The owning thread's parker; written before the worker can be listed as parked. */
+        volatile Parker parker;
+        /** Read by the watchdog. */
+        volatile Thread thread;
+        volatile TaskCell<?> current;
+        volatile long pollStart;
+        volatile long polls;
+
+        Worker(int index, long seed) {
+            this.index = index;
+            this.rng = seed == 0 ? 1 : seed;
+        }
+
+        int nextRandom(int bound) {
+            long x = rng;
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            rng = x;
+            return (int) Math.floorMod(x, (long) bound);
+        }
+
+        void unpark() {
+            Parker p = parker;
+            if (p != null) {
+                p.unpark();
+            }
+        }
+    }
+
+    /** A worker thread; {@link #worker} is cleared when it hands its worker on (blockInPlace). */
+    static final class WorkerThread extends Thread {
+        final MultiThreadScheduler scheduler;
+        volatile Worker worker;
+
+        WorkerThread(MultiThreadScheduler scheduler, Worker worker, String name) {
+            super(null, null, name, 0, false);
+            this.scheduler = scheduler;
+            this.worker = worker;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            scheduler.runWorker(this);
+        }
+    }
+}
