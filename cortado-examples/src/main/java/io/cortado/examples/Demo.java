@@ -42,7 +42,8 @@ public final class Demo {
 
     /** The whole program, as a chain of steps on the main future. */
     private static Future<String> program() {
-        StringBuilder out = new StringBuilder("Cortado demo (current-thread runtime)\n");
+        StringBuilder out = new StringBuilder("Cortado demo (" + io.cortado.Handle.current().flavor() + " runtime, "
+                + Runtime.getRuntime().availableProcessors() + " workers)\n");
         long t0 = System.nanoTime();
 
         // 1. A JoinSet of 5,000 cooperating tasks.
