@@ -1,0 +1,185 @@
+package io.cortado.bench.workloads;
+
+import io.cortado.AsyncRuntime;
+import io.cortado.Context;
+import io.cortado.Future;
+import io.cortado.Futures;
+import io.cortado.JoinHandle;
+import io.cortado.Poll;
+import io.cortado.Task;
+import io.cortado.Waker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** Cortado's multi-thread runtime with 2 workers. */
+public final class CortadoPeer implements Peer {
+    private final AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(2).seed(42)
+            .blockedWorkerThreshold(java.time.Duration.ZERO).build();
+    private List<JoinHandle<Void>> idle = List.of();
+
+    @Override
+    public String name() {
+        return "cortado";
+    }
+
+    /** Awaits handles one after the other and sums them, like {@code for h in handles { sum += h.await }}. */
+    private static final class SumAll implements Future<Long> {
+        private final JoinHandle<Integer>[] handles;
+        private int next;
+        private long sum;
+
+        SumAll(JoinHandle<Integer>[] handles) {
+            this.handles = handles;
+        }
+
+        @Override
+        public Poll<Long> poll(Context cx) {
+            while (next < handles.length) {
+                Poll<Integer> p = handles[next].poll(cx);
+                if (!p.isReady()) {
+                    return Poll.pending();
+                }
+                sum += p.value();
+                handles[next++] = null;
+            }
+            return Poll.ready(sum);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public long spawnMany(int n) {
+        return rt.blockOn(rt.spawn(Futures.lazy(() -> {
+            JoinHandle<Integer>[] hs = new JoinHandle[n];
+            for (int i = 0; i < n; i++) {
+                hs[i] = Task.spawn(Futures.ready(i & 0xFF));
+            }
+            return new SumAll(hs);
+        }).then(f -> f)));
+    }
+
+    @Override
+    public void spawnRemote(int n) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(n);
+        Future<Void> task = cx -> {
+            done.countDown();
+            return Poll.ready(null);
+        };
+        var h = rt.handle();
+        for (int i = 0; i < n; i++) {
+            h.spawn(task); // a stateless future may be shared by many tasks
+        }
+        done.await();
+    }
+
+    /** Yields {@code n} times: wakes itself and returns Pending. */
+    private static Future<Void> yields(int n) {
+        int[] left = {n};
+        return cx -> {
+            if (left[0]-- == 0) {
+                return Poll.ready(null);
+            }
+            cx.waker().wake();
+            return Poll.pending();
+        };
+    }
+
+    @Override
+    public void yieldMany(int tasks, int yieldsPerTask) {
+        rt.blockOn(rt.spawn(Futures.lazy(() -> {
+            List<JoinHandle<Void>> hs = new ArrayList<>(tasks);
+            for (int i = 0; i < tasks; i++) {
+                hs.add(Task.spawn(yields(yieldsPerTask)));
+            }
+            return Futures.joinAll(hs);
+        }).then(f -> f)));
+    }
+
+    /** A one-shot signal a future can await. */
+    private static final class Signal implements Future<Void> {
+        private volatile boolean set;
+        private volatile Waker waiter;
+
+        void set() {
+            set = true;
+            Waker w = waiter;
+            if (w != null) {
+                w.wake();
+            }
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            if (set) {
+                return Poll.ready(null);
+            }
+            waiter = cx.waker();
+            return set ? Poll.ready(null) : Poll.pending();
+        }
+    }
+
+    private static Future<Void> chain(int n, Signal done) {
+        return cx -> {
+            if (n == 0) {
+                done.set();
+            } else {
+                Task.spawn(chain(n - 1, done));
+            }
+            return Poll.ready(null);
+        };
+    }
+
+    @Override
+    public void chainedSpawn(int depth) {
+        Signal done = new Signal();
+        rt.blockOn(Futures.lazy(() -> rt.spawn(chain(depth, done))).then(h -> done));
+    }
+
+    @Override
+    public void startIdle(int n) throws InterruptedException {
+        List<JoinHandle<Void>> hs = new ArrayList<>(n);
+        java.util.concurrent.atomic.LongAdder polled = new java.util.concurrent.atomic.LongAdder();
+        Future<Void> never = cx -> { // shared and stateless: the task itself is all that is measured
+            polled.increment();
+            return Poll.pending();
+        };
+        var h = rt.handle();
+        for (int i = 0; i < n; i++) {
+            hs.add(h.spawn(never));
+        }
+        idle = hs;
+        while (polled.sum() < n) {
+            Thread.sleep(1); // wait for the steady idle state: every task polled once and parked
+        }
+    }
+
+    @Override
+    public void cancelIdle() {
+        for (JoinHandle<Void> h : idle) {
+            h.abort();
+        }
+        List<JoinHandle<Void>> all = idle;
+        int[] next = {0};
+        rt.blockOn(cx -> {
+            while (next[0] < all.size()) {
+                try {
+                    if (!all.get(next[0]).poll(cx).isReady()) {
+                        return Poll.pending();
+                    }
+                } catch (io.cortado.JoinException cancelled) {
+                    // expected: aborted
+                }
+                next[0]++;
+            }
+            return Poll.ready(null);
+        });
+        idle = List.of();
+    }
+
+    @Override
+    public void close() {
+        rt.close();
+    }
+}

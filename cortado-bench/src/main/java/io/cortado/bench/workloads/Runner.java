@@ -1,0 +1,173 @@
+package io.cortado.bench.workloads;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Runs the workloads of {@code ../shared/WORKLOADS.md} for Cortado and every JVM peer, side by side in one JVM and
+ * one run, and prints one JSON line per (peer, workload) with the median of the measured runs, then a table of
+ * ratios (peer / Cortado; above 1 means Cortado is faster).
+ *
+ * <pre>
+ *   java -Xmx6g -jar cortado-bench/target/benchmarks.jar ... (JMH)  or
+ *   java -Xmx6g -cp cortado-bench/target/benchmarks.jar io.cortado.bench.workloads.Runner [runs] [workloads...]
+ * </pre>
+ * Workloads: W1 spawn_many, W2 spawn_remote, W3 yield_many, W5 chained_spawn, W8 idle_tasks. W4, W6, W7, W9 and
+ * W10 arrive with channels, timers, networking and the control-plane benchmark. Every peer gets the same warm-up
+ * (3 runs) before its measured runs. Peers run one after the other, never at once (2 cores).
+ */
+public final class Runner {
+    private static final int WARMUP = 3;
+
+    private Runner() {
+    }
+
+    /** One workload: id, name, metric, and how to run it once against a peer, returning the metric's value. */
+    private record Workload(String id, String name, String metric, int n, Measure measure) {
+    }
+
+    @FunctionalInterface
+    private interface Measure {
+        double run(Peer peer, int n) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        List<String> only = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : List.of();
+        List<Workload> workloads = List.of(
+                new Workload("W1", "spawn_many", "ns_per_task", 100_000, (p, n) -> {
+                    long t0 = System.nanoTime();
+                    long sum = p.spawnMany(n);
+                    long t = System.nanoTime() - t0;
+                    check(sum == expectedSum(n), "W1 sum");
+                    return (double) t / n;
+                }),
+                new Workload("W2", "spawn_remote", "ns_per_task", 100_000, (p, n) -> {
+                    long t0 = System.nanoTime();
+                    p.spawnRemote(n);
+                    return (double) (System.nanoTime() - t0) / n;
+                }),
+                new Workload("W3", "yield_many", "ns_per_yield", 200, (p, n) -> {
+                    long t0 = System.nanoTime();
+                    p.yieldMany(n, 1_000);
+                    return (double) (System.nanoTime() - t0) / (n * 1_000L);
+                }),
+                new Workload("W5", "chained_spawn", "ns_per_spawn", 1_000, (p, n) -> {
+                    long t0 = System.nanoTime();
+                    for (int r = 0; r < 100; r++) {
+                        p.chainedSpawn(n);
+                    }
+                    return (double) (System.nanoTime() - t0) / (100L * n);
+                }),
+                new Workload("W8", "idle_tasks", "bytes_per_task", 1_000_000, (p, n) -> {
+                    long before = usedHeapAfterGc();
+                    p.startIdle(n);
+                    long after = usedHeapAfterGc();
+                    long t0 = System.nanoTime();
+                    p.cancelIdle();
+                    double nsPerCancel = (double) (System.nanoTime() - t0) / n;
+                    lastCancelNs = nsPerCancel;
+                    return (double) (after - before) / n;
+                }));
+        Map<String, Supplier<Peer>> peers = new LinkedHashMap<>();
+        peers.put("cortado", CortadoPeer::new);
+        peers.put("netty", NettyPeer::new);
+        peers.put("kotlin_coroutines", KotlinCoroutinesPeer::new);
+        peers.put("virtual_threads", VirtualThreadPeer::new);
+        peers.put("completable_future", CompletableFuturePeer::new);
+
+        Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
+        for (Workload w : workloads) {
+            if (!only.isEmpty() && !only.contains(w.id())) {
+                continue;
+            }
+            int wRuns = w.id().equals("W8") ? Math.min(runs, 3) : runs;
+            for (var e : peers.entrySet()) {
+                try (Peer peer = e.getValue().get()) {
+                    double[] values = new double[wRuns];
+                    double[] cancels = new double[wRuns];
+                    try {
+                        for (int i = 0; i < (w.id().equals("W8") ? 1 : WARMUP); i++) {
+                            w.measure().run(peer, w.n());
+                        }
+                        for (int i = 0; i < wRuns; i++) {
+                            values[i] = w.measure().run(peer, w.n());
+                            cancels[i] = lastCancelNs;
+                        }
+                    } catch (UnsupportedOperationException skipped) {
+                        continue;
+                    }
+                    double median = median(values);
+                    medians.computeIfAbsent(w.id(), k -> new LinkedHashMap<>()).put(peer.name(), median);
+                    System.out.printf(Locale.ROOT,
+                            "{\"peer\":\"%s\",\"workload\":\"%s\",\"metric\":\"%s\",\"value\":%.1f,\"n\":%d,"
+                                    + "\"runs\":%d}%n", peer.name(), w.name(), w.metric(), median, w.n(), wRuns);
+                    if (w.id().equals("W8")) {
+                        System.out.printf(Locale.ROOT,
+                                "{\"peer\":\"%s\",\"workload\":\"%s\",\"metric\":\"ns_per_cancel\",\"value\":%.1f,"
+                                        + "\"n\":%d,\"runs\":%d}%n", peer.name(), w.name(), median(cancels), w.n(),
+                                wRuns);
+                    }
+                }
+            }
+        }
+        System.out.println();
+        System.out.println("ratios (peer / cortado; > 1 means cortado is faster)");
+        for (var w : medians.entrySet()) {
+            Double c = w.getValue().get("cortado");
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-3s", w.getKey()));
+            for (var p : w.getValue().entrySet()) {
+                if (!p.getKey().equals("cortado") && c != null) {
+                    line.append(String.format(Locale.ROOT, "  %s %.2f", p.getKey(), p.getValue() / c));
+                }
+            }
+            System.out.println(line);
+        }
+    }
+
+    private static volatile double lastCancelNs;
+
+    private static long expectedSum(int n) {
+        long s = 0;
+        for (int i = 0; i < n; i++) {
+            s += i & 0xFF;
+        }
+        return s;
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError("wrong result: " + what);
+        }
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(50);
+            used = Math.min(used, mem.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    static List<String> names(List<Peer> ps) {
+        List<String> out = new ArrayList<>();
+        ps.forEach(p -> out.add(p.name()));
+        return out;
+    }
+}

@@ -1,0 +1,73 @@
+package io.cortado.bench.peers
+
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.async
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.joinAll
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.yield
+import java.util.concurrent.CountDownLatch
+
+/** The Kotlin coroutines peer: Dispatchers.Default limited to 2 threads, as WORKLOADS.md asks. */
+class KotlinPeer : AutoCloseable {
+    private val dispatcher = Dispatchers.Default.limitedParallelism(2)
+    private val scope = CoroutineScope(dispatcher)
+
+    /** W1: inside the dispatcher, spawn n coroutines returning a small int; await all; sum. */
+    fun spawnMany(n: Int): Long = runBlocking(dispatcher) {
+        val ds = ArrayList<kotlinx.coroutines.Deferred<Int>>(n)
+        for (i in 0 until n) ds.add(async { i and 0xFF })
+        var sum = 0L
+        for (d in ds) sum += d.await()
+        sum
+    }
+
+    /** W2: from this plain thread, launch n coroutines; wait until all finished. */
+    fun spawnRemote(n: Int) {
+        val latch = CountDownLatch(n)
+        for (i in 0 until n) scope.launch { latch.countDown() }
+        latch.await()
+    }
+
+    /** W3: `tasks` coroutines each yield `yields` times. */
+    fun yieldMany(tasks: Int, yields: Int) = runBlocking(dispatcher) {
+        val jobs = ArrayList<Job>(tasks)
+        for (t in 0 until tasks) jobs.add(launch { repeat(yields) { yield() } })
+        jobs.joinAll()
+    }
+
+    /** W5: a coroutine launches a child that launches a child ... `depth` deep; the last signals. */
+    fun chainedSpawn(depth: Int) {
+        val latch = CountDownLatch(1)
+        fun chain(n: Int) {
+            if (n == 0) latch.countDown() else scope.launch { chain(n - 1) }
+        }
+        scope.launch { chain(depth) }
+        latch.await()
+    }
+
+    private var idle: List<Job> = emptyList()
+
+    /** W8 part 1: start n coroutines that each await a deferred that never completes. */
+    fun startIdle(n: Int) {
+        val never = CompletableDeferred<Unit>()
+        val jobs = ArrayList<Job>(n)
+        for (i in 0 until n) jobs.add(scope.launch { never.await() })
+        idle = jobs
+    }
+
+    /** W8 part 2: cancel them all and wait until they are gone. */
+    fun cancelIdle() = runBlocking {
+        for (j in idle) j.cancel()
+        idle.joinAll()
+        idle = emptyList()
+    }
+
+    override fun close() {
+        runBlocking { scope.coroutineContext[Job]?.cancelAndJoin() }
+    }
+}
