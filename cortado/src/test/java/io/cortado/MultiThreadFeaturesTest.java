@@ -183,6 +183,35 @@ class MultiThreadFeaturesTest extends RuntimeTestBase {
                         () -> AsyncRuntime.builder().blockedWorkerThreshold(Duration.ofMillis(-1))).getMessage());
     }
 
+    private static Future<Integer> yields(int n) {
+        int[] left = {n};
+        return cx -> {
+            if (left[0]-- == 0) {
+                return Poll.ready(n);
+            }
+            cx.waker().wake();
+            return Poll.pending();
+        };
+    }
+
+    @Test
+    void aYieldingTaskFinishesNextToAnEndlessOneAndTheLoserIsAborted() {
+        // An endless yielding task shares the workers with a short one: the short one finishes (no starvation),
+        // wins the select, and the endless loser is aborted by abortOnCancel.
+        for (int workers = 1; workers <= 2; workers++) {
+            try (AsyncRuntime rt = AsyncRuntime.builder().workerThreads(workers).build()) {
+                for (int round = 0; round < 50; round++) {
+                    JoinHandle<Integer> endless = rt.spawn(yields(Integer.MAX_VALUE));
+                    JoinHandle<Integer> fast = rt.spawn(yields(16));
+                    Either<Integer, Integer> w = rt.blockOn(Futures.select(endless.abortOnCancel(),
+                            fast.abortOnCancel()));
+                    assertEquals(Either.right(16), w, "workers=" + workers + " round " + round);
+                    assertTrue(assertThrows(JoinException.class, () -> rt.blockOn(endless)).isCancelled());
+                }
+            }
+        }
+    }
+
     @Test
     void defaultRuntimeIsMultiThread() {
         String flavor = AsyncRuntime.run(Futures.lazy(() -> Handle.current().flavor()));

@@ -70,11 +70,13 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
     private final ConcurrentLinkedQueue<TaskCell<?>> inject = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<TaskCell<?>> control = new ConcurrentLinkedQueue<>();
     private final LocalQueue.Overflow<TaskCell<?>> overflow = this::pushBatchToInject;
-    private final OwnedTasks owned = new OwnedTasks();
+    private final OwnedTasks owned;
     private final Idle idle;
     private final BlockingPool blocking;
     private final Config config;
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+    /** Parkers of threads blocked in {@code blockOn}, unparked at shutdown. */
+    private final ConcurrentLinkedQueue<Parker> waiters = new ConcurrentLinkedQueue<>();
     private final List<Thread> startedThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean shutdown;
     private volatile Throwable shutdownCause;
@@ -94,6 +96,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
         this.config = config;
         this.blocking = blocking;
         this.idle = new Idle(config.workers());
+        this.owned = new OwnedTasks(config.workers());
         this.workers = new Worker[config.workers()];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(i, config.seed() + 0x9E3779B97F4A7C15L * (i + 1));
@@ -176,7 +179,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
         if (config.unhandled() == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME && !shutdown) {
             shutdownCause = cause;
             shutdown = true;
-            unparkAll();
+            unparkAll(); // workers and blockOn threads see the flag and stop
         }
     }
 
@@ -208,6 +211,9 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
     private void unparkAll() {
         for (Worker w : workers) {
             w.unpark();
+        }
+        for (Parker p : waiters) {
+            p.unpark();
         }
     }
 
@@ -337,8 +343,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
     }
 
     private void runOne(WorkerThread thread, Worker w, TaskCell<?> task) {
-        w.current = task;
-        w.pollStart = System.nanoTime() | 1; // never 0 while polling
+        w.beginPoll(task);
         try {
             task.run();
         } catch (Throwable t) {
@@ -346,9 +351,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
             me.getUncaughtExceptionHandler().uncaughtException(me, t);
         } finally {
             if (thread.worker == w) { // after blockInPlace the worker belongs to another thread
-                w.pollStart = 0;
-                w.current = null;
-                w.polls++;
+                w.endPoll();
             }
         }
     }
@@ -408,8 +411,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
         if (Thread.currentThread() instanceof WorkerThread wt && wt.scheduler == this && wt.worker != null) {
             Worker w = wt.worker;
             wt.worker = null; // from now on this thread's wakes take the remote path
-            w.pollStart = 0;  // the blocking call is not the new thread's poll: no watchdog report
-            w.current = null;
+            w.endPoll(); // the blocking call is not the new thread's poll: no watchdog report
             if (!shutdown) {
                 startWorkerThread(w);
             }
@@ -481,8 +483,6 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
         }
     }
 
-    private final ConcurrentLinkedQueue<Parker> waiters = new ConcurrentLinkedQueue<>();
-
     /** Rule 7. */
     @Override
     public boolean shutdown(long nanos) {
@@ -498,9 +498,6 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
         if (shutdownStarted.compareAndSet(false, true)) {
             shutdown = true;
             unparkAll();
-            for (Parker p : waiters) {
-                p.unpark();
-            }
             List<TaskCell<?>> all = owned.close();
             RuntimeContext.runWith(handle, () -> {
                 for (TaskCell<?> t : all) {
@@ -581,25 +578,36 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
     // ---------------------------------------------------------------------------------------------------------
     // The blocked-worker watchdog
 
+    /**
+     * Samples every worker's poll sequence every {@code threshold / 2}. A worker seen inside the same poll (same odd
+     * sequence number) for at least the threshold is reported once. Workers publish the sequence with opaque
+     * stores, so the hot path pays no fence and no clock read.
+     */
     private void watchdogLoop() {
         long threshold = config.blockedThreshold().toNanos();
-        long[] reportedPoll = new long[workers.length];
-        Arrays.fill(reportedPoll, -1);
-        long period = Math.max(1_000_000, threshold / 4);
+        long[] seenSeq = new long[workers.length];
+        long[] seenAt = new long[workers.length];
+        long[] reported = new long[workers.length];
+        Arrays.fill(reported, -1);
+        long period = Math.max(1_000_000, threshold / 2);
         Parker parker = new Parker();
         watchdogParker = parker;
         while (!shutdown) {
             parker.parkNanos(period);
             long now = System.nanoTime();
             for (Worker w : workers) {
-                long start = w.pollStart;
-                TaskCell<?> task = w.current;
+                int i = w.index;
+                long seq = w.pollSeqOpaque();
+                if ((seq & 1) == 0 || seq != seenSeq[i]) {
+                    seenSeq[i] = seq; // idle, or a new poll since the last sample
+                    seenAt[i] = now;
+                    continue;
+                }
+                TaskCell<?> task = w.currentOpaque();
                 Thread t = w.thread;
-                long polls = w.polls;
-                if (start != 0 && task != null && t != null && now - start > threshold
-                        && reportedPoll[w.index] != polls) {
-                    reportedPoll[w.index] = polls;
-                    report(new BlockedWorker(t.getName(), task.name(), Duration.ofNanos(now - start),
+                if (now - seenAt[i] >= threshold && reported[i] != seq && task != null && t != null) {
+                    reported[i] = seq;
+                    report(new BlockedWorker(t.getName(), task.name(), Duration.ofNanos(now - seenAt[i]),
                             List.of(t.getStackTrace())));
                 }
             }
@@ -619,6 +627,19 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
 
     /** A worker: its queues and state. Fields without a note are touched only by the thread that owns it. */
     static final class Worker {
+        private static final java.lang.invoke.VarHandle POLL_SEQ;
+        private static final java.lang.invoke.VarHandle CURRENT;
+
+        static {
+            try {
+                var l = java.lang.invoke.MethodHandles.lookup();
+                POLL_SEQ = l.findVarHandle(Worker.class, "pollSeq", long.class);
+                CURRENT = l.findVarHandle(Worker.class, "current", TaskCell.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final int index;
         final LocalQueue<TaskCell<?>> queue = new LocalQueue<>();
         TaskCell<?> lifo;
@@ -631,9 +652,9 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
         volatile Parker parker;
         /** Read by the watchdog. */
         volatile Thread thread;
-        volatile TaskCell<?> current;
-        volatile long pollStart;
-        volatile long polls;
+        /** Odd while a poll runs; written with opaque stores by the owner, read opaque by the watchdog. */
+        private long pollSeq;
+        private TaskCell<?> current;
 
         Worker(int index, long seed) {
             this.index = index;
@@ -647,6 +668,27 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
             x ^= x << 17;
             rng = x;
             return (int) Math.floorMod(x, (long) bound);
+        }
+
+        void beginPoll(TaskCell<?> task) {
+            CURRENT.setOpaque(this, task);
+            POLL_SEQ.setOpaque(this, pollSeq + 1);
+        }
+
+        void endPoll() {
+            long seq = pollSeq;
+            if ((seq & 1) == 1) {
+                POLL_SEQ.setOpaque(this, seq + 1);
+            }
+            CURRENT.setOpaque(this, null);
+        }
+
+        long pollSeqOpaque() {
+            return (long) POLL_SEQ.getOpaque(this);
+        }
+
+        TaskCell<?> currentOpaque() {
+            return (TaskCell<?>) CURRENT.getOpaque(this);
         }
 
         void unpark() {

@@ -130,9 +130,11 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     /** The waker of the last join poll; see rule 5. */
     private volatile Waker joinWaker;
 
-    /** Intrusive links for {@link OwnedTasks}; guarded by its lock. */
+    /** Intrusive links for {@link OwnedTasks}; guarded by the lock of the shard the task is bound to. */
     TaskCell<?> prevOwned;
     TaskCell<?> nextOwned;
+    /** The {@link OwnedTasks} shard; written before the task is published by binding it. */
+    int ownedShard;
 
     /**
      * @param future    the task's future
