@@ -83,6 +83,10 @@ public final class Runner {
         peers.put("virtual_threads", VirtualThreadPeer::new);
         peers.put("completable_future", CompletableFuturePeer::new);
 
+        String onlyPeers = System.getProperty("peers"); // e.g. -Dpeers=cortado,netty
+        if (onlyPeers != null) {
+            peers.keySet().retainAll(Arrays.asList(onlyPeers.split(",")));
+        }
         Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
         for (Workload w : workloads) {
             if (!only.isEmpty() && !only.contains(w.id())) {
