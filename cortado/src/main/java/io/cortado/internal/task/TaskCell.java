@@ -61,6 +61,10 @@ import java.util.Objects;
  *       task is harmless: {@link #transitionToRunning} fails on COMPLETE.</li>
  *   <li><b>Detach.</b> {@link #cancel()} clears JOIN_INTEREST; a task completing without join interest drops its
  *       output at once.</li>
+ *   <li><b>Self-wake.</b> A wake from the thread that is polling the task (a yield, an exhausted budget) sets a
+ *       plain flag that {@link #transitionToIdle} folds into its CAS as NOTIFIED, so a yield costs no extra atomic.
+ *       Only the poller writes {@code poller} (its own thread, then {@code null}), so a thread that reads itself
+ *       there is the poller: the check is exact with a plain field.</li>
  * </ol>
  * There is no reference count: the garbage collector frees a task once no queue, list, waker or handle holds it.
  *
@@ -129,6 +133,14 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     private Object outcome;
     /** The waker of the last join poll; see rule 5. */
     private volatile Waker joinWaker;
+
+    /**
+     * The thread polling the future right now, or {@code null}; written only by that thread (rule 9). A thread can
+     * read its own reference here only if it wrote it and has not cleared it yet, so a plain field is exact.
+     */
+    private Thread poller;
+    /** A wake by the poller during its poll (rule 9); touched only by the poller. */
+    private boolean selfWoken;
 
     /** Intrusive links for {@link OwnedTasks}; guarded by the lock of the shard the task is bound to. */
     TaskCell<?> prevOwned;
@@ -208,22 +220,28 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
      * @return idle, re-queue (woken while running), or cancel (CANCELLED set while running)
      */
     public IdleTransition transitionToIdle() {
+        int self = selfWoken ? NOTIFIED : 0;
+        selfWoken = false;
         for (; ; ) {
             int s = stateVolatile();
             if ((s & CANCELLED) != 0) {
                 return IdleTransition.CANCEL;
             }
-            if (casState(s, s & ~RUNNING)) {
-                return (s & NOTIFIED) != 0 ? IdleTransition.REQUEUE : IdleTransition.IDLE;
+            if (casState(s, (s & ~RUNNING) | self)) {
+                return ((s | self) & NOTIFIED) != 0 ? IdleTransition.REQUEUE : IdleTransition.IDLE;
             }
         }
     }
 
     /**
-     * Wakes the task (rule 3). Thread-safe, idempotent, never blocks.
+     * Wakes the task (rules 3, 9). Thread-safe, idempotent, never blocks.
      */
     @Override
     public void wake() {
+        if (poller == Thread.currentThread()) {
+            selfWoken = true; // rule 9: the poller wakes its own task (a yield): no atomic needed
+            return;
+        }
         int s = stateVolatile();
         if ((s & (NOTIFIED | COMPLETE)) != 0) {
             return;
@@ -301,6 +319,7 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
         boolean ready;
         T value = null;
         resetBudget();
+        poller = Thread.currentThread();
         try {
             Poll<T> p = future.poll(this);
             ready = p.isReady(); // a null Poll is a broken future: it fails the task like any exception
@@ -308,11 +327,15 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
                 value = p.value();
             }
         } catch (Throwable t) {
+            poller = null;
+            selfWoken = false;
             complete(new Failure(t));
             scheduler.taskFailed(this, t);
             return;
         }
+        poller = null;
         if (ready) {
+            selfWoken = false;
             complete(value);
             return;
         }
