@@ -6,9 +6,10 @@ package io.cortado;
  *
  * <h2>Guarantees</h2>
  * <ol>
- *   <li>A woken {@link #CONTROL} task is run by the next worker that finishes a poll, before any data-plane task
- *       queued anywhere; an idle worker is woken for it. Its wait is therefore bounded by one data-plane poll
- *       (which the cooperative budget keeps short), not by the length of the run queues.</li>
+ *   <li>A woken {@link #CONTROL} task is run by the next worker that picks a task from its queues, before any
+ *       data-plane task queued anywhere; an idle worker is woken for it. Its wait is therefore bounded by the
+ *       data-plane poll in progress plus at most three tasks the running one just woke (the worker's LIFO slot),
+ *       not by the length of the run queues.</li>
  *   <li>No class starves: after 16 control polls in a row a worker runs one data-plane task, and a control task
  *       that never waits is forced to yield by the budget like any other.</li>
  * </ol>

@@ -62,6 +62,21 @@ class CurrentThreadTaskBehaviourTest extends TaskBehaviourTest {
 
 
     @Test
+    void controlTasksBeyondTheStreakCapAreNotStranded() {
+        // More control tasks than one streak (16) in one pass of eventInterval: the last must still run.
+        try (AsyncRuntime small = AsyncRuntime.builder().currentThread().eventInterval(16).build()) {
+            int n = small.blockOn(Futures.lazy(() -> {
+                List<JoinHandle<Integer>> hs = new ArrayList<>();
+                for (int i = 0; i < 17; i++) {
+                    hs.add(Task.builder().priority(Priority.CONTROL).spawn(Futures.ready(1)));
+                }
+                return Futures.joinAll(hs);
+            }).then(f -> f)).size();
+            assertEquals(17, n);
+        }
+    }
+
+    @Test
     void everyTaskRunsOnTheBlockOnThread() {
         Thread me = Thread.currentThread();
         AtomicReference<Thread> seen = new AtomicReference<>();

@@ -41,6 +41,35 @@ class MultiThreadFeaturesTest extends RuntimeTestBase {
     }
 
     @Test
+    void spawnsAfterAnUnhandledShutdownAreCancelled() {
+        try (AsyncRuntime rt = AsyncRuntime.builder().workerThreads(2)
+                .unhandledException(UnhandledExceptionPolicy.SHUTDOWN_RUNTIME).build()) {
+            JoinHandle<Integer> bad = rt.spawn(Futures.failed(new IllegalStateException("x")));
+            awaitCondition(rt::isShutdown, "the failure shut the runtime down");
+            assertTrue(bad.isFinished());
+            JoinHandle<Integer> late = rt.spawn(Futures.ready(1));
+            assertTrue(late.isFinished(), "a spawn after the shutdown is cancelled at once, not stranded");
+        }
+    }
+
+    @Test
+    void blockOnIsAllowedInsideBlockInPlace() {
+        try (AsyncRuntime rt = AsyncRuntime.builder().workerThreads(1).build()) {
+            AsyncRuntime other = AsyncRuntime.builder().currentThread().build();
+            try {
+                int v = rt.blockOn(rt.spawn(Futures.lazy(
+                        () -> Task.blockInPlace(() -> other.blockOn(Futures.ready(3))))));
+                assertEquals(3, v);
+                int w = rt.blockOn(rt.spawn(Futures.lazy(
+                        () -> Task.blockInPlace(() -> rt.handle().blockOn(Futures.ready(4))))));
+                assertEquals(4, w, "like Tokio: blocking code may block on its own runtime");
+            } finally {
+                other.close();
+            }
+        }
+    }
+
+    @Test
     void watchdogReportsABlockedWorkerOnce() throws Exception {
         List<BlockedWorker> reports = new CopyOnWriteArrayList<>();
         try (AsyncRuntime rt = AsyncRuntime.builder().workerThreads(2)

@@ -282,7 +282,10 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
             }
         }
         TaskCell<?> t = local.pollFirst();
-        return t != null ? t : inject.poll();
+        if (t == null) {
+            t = inject.poll();
+        }
+        return t != null ? t : control.poll(); // a control task held back by the streak cap still runs
     }
 
     /** Rule 3. */

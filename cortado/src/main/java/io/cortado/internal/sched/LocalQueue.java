@@ -192,9 +192,7 @@ public final class LocalQueue<E> {
             if (casHead(h, next)) {
                 int idx = real & MASK;
                 Object item = buffer[idx];
-                if (steal == real) {
-                    buffer[idx] = null; // not being copied by a thief: safe to clear for the GC
-                }
+                buffer[idx] = null; // a thief copies only [steal, real): this slot is ours alone; clear it for the GC
                 return (E) item;
             }
             h = headAcquire();

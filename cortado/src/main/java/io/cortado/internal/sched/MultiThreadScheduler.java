@@ -180,6 +180,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
             shutdownCause = cause;
             shutdown = true;
             unparkAll(); // workers and blockOn threads see the flag and stop
+            owned.close(); // later spawns are cancelled at once; close() cancels the tasks left (rule 7)
         }
     }
 
@@ -230,6 +231,9 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
                 loop(thread, w);
             } finally {
                 runHook(config.onThreadStop());
+                if (thread.worker != w && !shutdown) {
+                    startedThreads.remove(thread); // handed its worker on (blockInPlace): nothing to join later
+                }
             }
         });
     }
@@ -357,11 +361,14 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
     }
 
     private void park(Worker w) {
+        runHook(config.onThreadPark());
+        if (w.lifo != null) {
+            return; // the hook woke a task onto this worker: run it instead of parking
+        }
         if (idle.transitionToParked(w.index, w.searching) && anyWorkPending()) {
             notifyParked();
         }
         w.searching = false;
-        runHook(config.onThreadPark());
         while (!shutdown) {
             w.parker.park();
             if (!idle.isParked(w.index)) {
@@ -408,7 +415,8 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
     @Override
     public <T> T blockInPlace(Callable<? extends T> work) {
         Objects.requireNonNull(work, "work");
-        if (Thread.currentThread() instanceof WorkerThread wt && wt.scheduler == this && wt.worker != null) {
+        if (Thread.currentThread() instanceof WorkerThread wt && wt.scheduler == this && wt.worker != null
+                && wt.worker.polling()) {
             Worker w = wt.worker;
             wt.worker = null; // from now on this thread's wakes take the remote path
             w.endPoll(); // the blocking call is not the new thread's poll: no watchdog report
@@ -438,7 +446,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
     /** Whether the calling thread runs this runtime's tasks or a blockOn future (not its blocking work). */
     private boolean insideRuntime() {
         if (Thread.currentThread() instanceof WorkerThread wt && wt.scheduler == this) {
-            return true;
+            return wt.worker != null; // a thread inside blockInPlace has handed its worker on: it may block
         }
         Handle h = handle;
         return h != null && RuntimeContext.currentOrNull() == h && !blocking.isPoolThread();
@@ -510,11 +518,14 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
             }
         }
         boolean done = true;
-        for (Thread t : startedThreads) {
-            if (t == Thread.currentThread()) {
-                continue;
+        int joined = -1;
+        while (joined != startedThreads.size()) { // a blockInPlace racing shutdown may have added a thread
+            joined = startedThreads.size();
+            for (Thread t : startedThreads) {
+                if (t != Thread.currentThread()) {
+                    done &= join(t, deadline, nanos);
+                }
             }
-            done &= join(t, deadline, nanos);
         }
         if (watchdog != null) {
             done &= join(watchdog, deadline, nanos);
@@ -681,6 +692,11 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
                 POLL_SEQ.setOpaque(this, seq + 1);
             }
             CURRENT.setOpaque(this, null);
+        }
+
+        /** @return whether the owner is inside a task poll (blockInPlace hands a worker off only then) */
+        boolean polling() {
+            return (pollSeq & 1) == 1;
         }
 
         long pollSeqOpaque() {
