@@ -200,6 +200,35 @@ class FuturesTest extends RuntimeTestBase {
     }
 
     @Test
+    void joinAllOfManyBudgetedChildrenCostsLinearPolls() {
+        // Every child is ready but spends budget; the parent has 128 units per poll. A join that re-polled every
+        // queued child on every poll would need about n^2/128 child polls; it must stay linear.
+        int n = 10_000;
+        AtomicInteger childPolls = new AtomicInteger();
+        List<Future<Integer>> children = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            children.add(c -> {
+                childPolls.incrementAndGet();
+                if (c.consumeBudget()) {
+                    return Poll.ready(1);
+                }
+                c.waker().wake();
+                return Poll.pending();
+            });
+        }
+        Future<List<Integer>> all = Futures.joinAll(children);
+        int parentPolls = 0;
+        Poll<List<Integer>> p;
+        do {
+            p = all.poll(waker.contextWithBudget(Context.TASK_BUDGET));
+            parentPolls++;
+        } while (!p.isReady());
+        assertEquals(n, p.value().size());
+        assertTrue(childPolls.get() < 3 * n, "child polls " + childPolls.get() + " for " + n + " children");
+        assertTrue(parentPolls <= n / Context.TASK_BUDGET + 3, "parent polls " + parentPolls);
+    }
+
+    @Test
     void joinAllCancelAndFailure() {
         Probe<Integer> a = new Probe<>();
         Probe<Integer> b = new Probe<>();

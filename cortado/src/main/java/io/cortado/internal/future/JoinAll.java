@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>On failure of one child the others are cancelled and the failure is rethrown.</li>
  *   <li>A poll polls only the children queued when it began, so a child that wakes itself (a yield, an exhausted
  *       budget) cannot keep one poll of the join going forever.</li>
+ *   <li>When a child wakes itself during its poll, the join stops polling and leaves the rest of the batch queued
+ *       (their flags still set): once the task's budget is spent every further child would only yield too, and
+ *       polling them all would make a join of n finished tasks cost O(n^2 / budget).</li>
  * </ol>
  */
 public final class JoinAll<T> implements Future<List<T>> {
@@ -71,11 +74,19 @@ public final class JoinAll<T> implements Future<List<T>> {
             while ((c = woken.poll()) != null) {
                 batch.add(c);
             }
+            boolean yielded = false;
             for (int k = 0; k < batch.size(); k++) {
                 Child b = batch.get(k);
+                if (yielded) {
+                    woken.add(b); // flag still set: it stays queued, exactly once, for the next poll
+                    continue;
+                }
                 b.flag.set(false);
                 if (children[b.index] != null) {
                     pollChild(b.index, cx);
+                    // a child that woke itself during its poll yielded (a yield, or the budget ran out): stop here,
+                    // so one poll of the join costs O(budget), not O(children) (rule 5)
+                    yielded = b.flag.get();
                 }
             }
             batch.clear();

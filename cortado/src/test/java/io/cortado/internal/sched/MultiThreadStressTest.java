@@ -67,6 +67,7 @@ class MultiThreadStressTest extends RuntimeTestBase {
     }
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void remoteSpawnsFromManyThreadsAllRun() throws Exception {
         int perThread = 50_000 * stressScale();
         AtomicInteger ran = new AtomicInteger();
@@ -103,6 +104,7 @@ class MultiThreadStressTest extends RuntimeTestBase {
     }
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void wakesWhileRunningAndWhileStolenAreNeverLost() throws Exception {
         int tasks = 1_000;
         int target = 200 * stressScale();
