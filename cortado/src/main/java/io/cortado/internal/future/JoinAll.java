@@ -40,8 +40,6 @@ public final class JoinAll<T> implements Future<List<T>> {
     private final Child[] wakers;
     private final Object[] results;
     private final ConcurrentLinkedQueue<Child> woken = new ConcurrentLinkedQueue<>();
-    /** The children taken from {@link #woken} for the current poll; only the poller touches it. */
-    private final ArrayList<Child> batch = new ArrayList<>();
     private volatile Waker parent;
     private int remaining;
     private boolean started;
@@ -63,33 +61,39 @@ public final class JoinAll<T> implements Future<List<T>> {
         }
         if (!started) {
             started = true;
-            for (int i = 0; i < children.length; i++) {
-                wakers[i] = new Child(this, i);
-                pollChild(i, cx);
-            }
-        } else {
-            // Drain first, then poll: a child that wakes itself during this poll (e.g. because the budget ran
-            // out) is queued again for the next poll instead of being polled again in this one (rule 4).
-            Child c;
-            while ((c = woken.poll()) != null) {
-                batch.add(c);
-            }
             boolean yielded = false;
-            for (int k = 0; k < batch.size(); k++) {
-                Child b = batch.get(k);
+            for (int i = 0; i < children.length; i++) {
+                Child child = new Child(this, i);
+                wakers[i] = child;
                 if (yielded) {
-                    woken.add(b); // flag still set: it stays queued, exactly once, for the next poll
+                    child.flag.set(true); // never polled yet: queue it for the next poll (rule 5)
+                    woken.add(child);
                     continue;
                 }
-                b.flag.set(false);
-                if (children[b.index] != null) {
-                    pollChild(b.index, cx);
-                    // a child that woke itself during its poll yielded (a yield, or the budget ran out): stop here,
-                    // so one poll of the join costs O(budget), not O(children) (rule 5)
-                    yielded = b.flag.get();
+                pollChild(i, cx);
+                yielded = children[i] != null && child.flag.get();
+            }
+        } else {
+            // A marker ends this poll's share of the queue: children re-queued during the poll come after it and wait
+            // for the next poll (rule 4). A marker left behind by a poll that stopped early is skipped later.
+            Child marker = new Child(this, -1);
+            woken.add(marker);
+            Child c;
+            while ((c = woken.poll()) != null) {
+                if (c.index < 0) {
+                    if (c == marker) {
+                        break;
+                    }
+                    continue;
+                }
+                c.flag.set(false);
+                if (children[c.index] != null) {
+                    pollChild(c.index, cx);
+                    if (c.flag.get()) {
+                        break; // it yielded (a yield, or the budget ran out): the rest stays queued (rule 5)
+                    }
                 }
             }
-            batch.clear();
         }
         if (remaining > 0) {
             return Poll.pending();
