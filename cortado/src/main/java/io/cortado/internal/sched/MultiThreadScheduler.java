@@ -67,7 +67,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
     private static final int CONTROL_STREAK = 16;
 
     private final Worker[] workers;
-    private final ConcurrentLinkedQueue<TaskCell<?>> inject = new ConcurrentLinkedQueue<>();
+    private final InjectQueue inject = new InjectQueue();
     private final ConcurrentLinkedQueue<TaskCell<?>> control = new ConcurrentLinkedQueue<>();
     private final LocalQueue.Overflow<TaskCell<?>> overflow = this::pushBatchToInject;
     private final OwnedTasks owned;
@@ -141,7 +141,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
         }
         Worker w = currentWorker();
         if (w == null) {
-            inject.add(task);
+            inject.push(task);
             notifyParked();
             return;
         }
@@ -162,7 +162,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
         }
         Worker w = currentWorker();
         if (w == null) {
-            inject.add(task);
+            inject.push(task);
         } else {
             w.queue.push(task, overflow);
         }
@@ -185,9 +185,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
     }
 
     private void pushBatchToInject(Object[] items, int n) {
-        for (int i = 0; i < n; i++) {
-            inject.add((TaskCell<?>) items[i]);
-        }
+        inject.pushBatch(items, n);
     }
 
     private void notifyParked() {
@@ -263,7 +261,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
         }
         w.controlStreak = 0;
         if (w.tick % config.globalQueueInterval() == 0) {
-            TaskCell<?> t = inject.poll();
+            TaskCell<?> t = inject.pop();
             if (t != null) {
                 return t;
             }
@@ -280,20 +278,19 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
         return pullFromInject(w);
     }
 
-    /** Takes one task from inject and moves a fair share of the rest into the local queue. */
+    /** Takes one task from inject and moves a fair share of the rest into the local queue (one lock). */
     private TaskCell<?> pullFromInject(Worker w) {
-        TaskCell<?> first = inject.poll();
-        if (first == null) {
+        int want = 1 + Math.min(LocalQueue.CAPACITY / 2, w.queue.remainingCapacity()) / workers.length;
+        int n = inject.popBatch(w.batch, want);
+        if (n == 0) {
             return null;
         }
-        int batch = Math.min(LocalQueue.CAPACITY / 2, w.queue.remainingCapacity()) / workers.length;
-        for (int i = 0; i < batch; i++) {
-            TaskCell<?> t = inject.poll();
-            if (t == null) {
-                break;
-            }
-            w.queue.push(t, overflow);
+        for (int i = 1; i < n; i++) {
+            w.queue.push(w.batch[i], overflow);
+            w.batch[i] = null;
         }
+        TaskCell<?> first = w.batch[0];
+        w.batch[0] = null;
         return first;
     }
 
@@ -653,6 +650,8 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
 
         final int index;
         final LocalQueue<TaskCell<?>> queue = new LocalQueue<>();
+        /** Scratch space for taking a batch from the inject queue. */
+        final TaskCell<?>[] batch = new TaskCell<?>[LocalQueue.CAPACITY / 2 + 1];
         TaskCell<?> lifo;
         boolean searching;
         int tick;

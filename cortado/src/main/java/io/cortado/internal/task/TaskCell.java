@@ -147,6 +147,18 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     TaskCell<?> nextOwned;
     /** The {@link OwnedTasks} shard; written before the task is published by binding it. */
     int ownedShard;
+    /** The intrusive link of the multi-thread inject queue; guarded by that queue's monitor. */
+    private TaskCell<?> nextInject;
+
+    /** @return the next task in the inject queue (call under the queue's lock) */
+    public TaskCell<?> nextInject() {
+        return nextInject;
+    }
+
+    /** @param next the next task in the inject queue (call under the queue's lock) */
+    public void setNextInject(TaskCell<?> next) {
+        this.nextInject = next;
+    }
 
     /**
      * @param future    the task's future
