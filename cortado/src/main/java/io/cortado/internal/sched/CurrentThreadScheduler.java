@@ -2,14 +2,11 @@ package io.cortado.internal.sched;
 
 import io.cortado.Future;
 import io.cortado.Handle;
-import io.cortado.JoinHandle;
 import io.cortado.Poll;
 import io.cortado.Priority;
 import io.cortado.UnhandledExceptionPolicy;
 import io.cortado.internal.RuntimeContext;
 import io.cortado.internal.RuntimeCore;
-import io.cortado.internal.Throwables;
-import io.cortado.internal.blocking.BlockingFuture;
 import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.Scheduler;
@@ -50,18 +47,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ol>
  * Guarded by {@code CurrentThreadRuntimeTest}, {@code TaskBehaviourTest} and {@code SchedulerStressTest}.
  */
-public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
+public final class CurrentThreadScheduler extends SchedulerBase {
     private final ArrayDeque<TaskCell<?>> local = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<TaskCell<?>> inject = new ConcurrentLinkedQueue<>();
     /** Control-plane tasks ({@link Priority#CONTROL}): run before the others, at most 16 in a row. */
     private final ConcurrentLinkedQueue<TaskCell<?>> control = new ConcurrentLinkedQueue<>();
     private static final int CONTROL_STREAK = 16;
     private int controlStreak;
-    private final OwnedTasks owned = new OwnedTasks();
     private final AtomicReference<Thread> core = new AtomicReference<>();
     private final ConcurrentLinkedQueue<Parker> coreWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
-    private final BlockingPool blocking;
     private final int eventInterval;
     private final int globalQueueInterval;
     private volatile Parker coreParker;
@@ -79,10 +74,10 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
      */
     public CurrentThreadScheduler(int eventInterval, int globalQueueInterval, BlockingPool blocking,
                                   UnhandledExceptionPolicy unhandled) {
+        super(new OwnedTasks(), blocking);
         this.unhandled = unhandled;
         this.eventInterval = eventInterval;
         this.globalQueueInterval = globalQueueInterval;
-        this.blocking = blocking;
     }
 
     /** @param handle the handle users see; bound as the ambient runtime while this scheduler drives a thread */
@@ -123,10 +118,6 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
         schedule(task);
     }
 
-    @Override
-    public void release(TaskCell<?> task) {
-        owned.remove(task);
-    }
 
     @Override
     public void taskFailed(TaskCell<?> task, Throwable cause) {
@@ -139,25 +130,7 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
     // ---------------------------------------------------------------------------------------------------------
     // RuntimeCore
 
-    @Override
-    public <T> JoinHandle<T> spawn(Future<T> future, String name, Priority priority) {
-        Objects.requireNonNull(future, "future");
-        TaskCell<T> task = new TaskCell<>(future, this, name, priority);
-        if (!owned.bind(task)) {
-            task.shutdown();
-            return task;
-        }
-        schedule(task);
-        return task;
-    }
 
-    @Override
-    public <T> JoinHandle<T> spawnBlocking(Callable<? extends T> work) {
-        Objects.requireNonNull(work, "work");
-        TaskCell<T> task = new TaskCell<>(new BlockingFuture<>(work), blocking);
-        blocking.schedule(task);
-        return task;
-    }
 
     @Override
     public <T> T blockInPlace(Callable<? extends T> work) {
@@ -167,20 +140,14 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
                     + "blocking its only thread would stop every task. Use Task.spawnBlocking(work) and await "
                     + "the handle, or build a multi-thread runtime");
         }
-        try {
-            return work.call();
-        } catch (Exception e) {
-            throw Throwables.unchecked(e);
-        }
+        return callBlocking(work);
     }
 
     @Override
     public <T> T blockOn(Future<T> future) {
         Objects.requireNonNull(future, "future");
         if (core.get() == Thread.currentThread()) {
-            throw new IllegalStateException("blockOn called on a thread that is already running this runtime "
-                    + "(from inside a task or future): a future cannot block its own runtime. Await the future "
-                    + "instead, or spawn it and await its JoinHandle");
+            throw new IllegalStateException(NESTED_BLOCK_ON);
         }
         checkNotShutdown();
         return RuntimeContext.callWith(handle, () -> blockOnHere(future));
@@ -321,12 +288,10 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
     @Override
     public boolean shutdown(long nanos) {
         if (core.get() == Thread.currentThread()) {
-            throw new IllegalStateException("shutdown called from inside the runtime (a task or the blockOn "
-                    + "future): shut the runtime down after blockOn returns, from the thread that built it");
+            throw new IllegalStateException(SHUTDOWN_INSIDE);
         }
         if (blocking.isPoolThread()) {
-            throw new IllegalStateException("shutdown called from spawnBlocking work of this runtime: it would "
-                    + "wait for itself. Shut the runtime down from the thread that built it");
+            throw new IllegalStateException(SHUTDOWN_FROM_BLOCKING);
         }
         long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
         if (shutdownStarted.compareAndSet(false, true)) {
@@ -378,10 +343,6 @@ public final class CurrentThreadScheduler implements Scheduler, RuntimeCore {
         return shutdown;
     }
 
-    @Override
-    public int aliveTasks() {
-        return owned.size();
-    }
 
     @Override
     public String flavor() {

@@ -3,17 +3,13 @@ package io.cortado.internal.sched;
 import io.cortado.BlockedWorker;
 import io.cortado.Future;
 import io.cortado.Handle;
-import io.cortado.JoinHandle;
 import io.cortado.Poll;
 import io.cortado.Priority;
 import io.cortado.UnhandledExceptionPolicy;
 import io.cortado.internal.RuntimeContext;
 import io.cortado.internal.RuntimeCore;
-import io.cortado.internal.Throwables;
-import io.cortado.internal.blocking.BlockingFuture;
 import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
-import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
 
 import java.time.Duration;
@@ -62,7 +58,7 @@ import java.util.function.Consumer;
  * Guarded by {@code MultiThreadTaskBehaviourTest} (the whole behaviour suite on 1 and 4 workers),
  * {@code MultiThreadStressTest}, {@code LocalQueueLincheckTest}, {@code PriorityTest}, {@code WatchdogTest}.
  */
-public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
+public final class MultiThreadScheduler extends SchedulerBase {
     static final int MAX_LIFO_POLLS = 3;
     private static final int CONTROL_STREAK = 16;
 
@@ -70,9 +66,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
     private final InjectQueue inject = new InjectQueue();
     private final ConcurrentLinkedQueue<TaskCell<?>> control = new ConcurrentLinkedQueue<>();
     private final LocalQueue.Overflow<TaskCell<?>> overflow = this::pushBatchToInject;
-    private final OwnedTasks owned;
     private final Idle idle;
-    private final BlockingPool blocking;
     private final Config config;
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     /** Parkers of threads blocked in {@code blockOn}, unparked at shutdown. */
@@ -93,10 +87,9 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
 
     /** @param config the settings @param blocking the blocking pool */
     public MultiThreadScheduler(Config config, BlockingPool blocking) {
+        super(new OwnedTasks(config.workers()), blocking);
         this.config = config;
-        this.blocking = blocking;
         this.idle = new Idle(config.workers());
-        this.owned = new OwnedTasks(config.workers());
         this.workers = new Worker[config.workers()];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(i, config.seed() + 0x9E3779B97F4A7C15L * (i + 1));
@@ -169,10 +162,6 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
         notifyParked();
     }
 
-    @Override
-    public void release(TaskCell<?> task) {
-        owned.remove(task);
-    }
 
     @Override
     public void taskFailed(TaskCell<?> task, Throwable cause) {
@@ -388,25 +377,7 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
     // ---------------------------------------------------------------------------------------------------------
     // RuntimeCore
 
-    @Override
-    public <T> JoinHandle<T> spawn(Future<T> future, String name, Priority priority) {
-        Objects.requireNonNull(future, "future");
-        TaskCell<T> task = new TaskCell<>(future, this, name, priority);
-        if (!owned.bind(task)) {
-            task.shutdown();
-            return task;
-        }
-        schedule(task);
-        return task;
-    }
 
-    @Override
-    public <T> JoinHandle<T> spawnBlocking(Callable<? extends T> work) {
-        Objects.requireNonNull(work, "work");
-        TaskCell<T> task = new TaskCell<>(new BlockingFuture<>(work), blocking);
-        blocking.schedule(task);
-        return task;
-    }
 
     /** Rule 6. */
     @Override
@@ -421,20 +392,14 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
                 startWorkerThread(w);
             }
         }
-        try {
-            return work.call();
-        } catch (Exception e) {
-            throw Throwables.unchecked(e);
-        }
+        return callBlocking(work);
     }
 
     @Override
     public <T> T blockOn(Future<T> future) {
         Objects.requireNonNull(future, "future");
         if (insideRuntime()) {
-            throw new IllegalStateException("blockOn called on a thread that is already running this runtime "
-                    + "(from inside a task or future): a future cannot block its own runtime. Await the future "
-                    + "instead, or spawn it and await its JoinHandle");
+            throw new IllegalStateException(NESTED_BLOCK_ON);
         }
         checkRunning();
         return RuntimeContext.callWith(handle, () -> blockOnHere(future));
@@ -492,12 +457,10 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
     @Override
     public boolean shutdown(long nanos) {
         if (insideRuntime()) {
-            throw new IllegalStateException("shutdown called from inside the runtime (a task or the blockOn "
-                    + "future): shut the runtime down after blockOn returns, from the thread that built it");
+            throw new IllegalStateException(SHUTDOWN_INSIDE);
         }
         if (blocking.isPoolThread()) {
-            throw new IllegalStateException("shutdown called from spawnBlocking work of this runtime: it would "
-                    + "wait for itself. Shut the runtime down from the thread that built it");
+            throw new IllegalStateException(SHUTDOWN_FROM_BLOCKING);
         }
         long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
         if (shutdownStarted.compareAndSet(false, true)) {
@@ -563,10 +526,6 @@ public final class MultiThreadScheduler implements Scheduler, RuntimeCore {
         return shutdown;
     }
 
-    @Override
-    public int aliveTasks() {
-        return owned.size();
-    }
 
     @Override
     public String flavor() {

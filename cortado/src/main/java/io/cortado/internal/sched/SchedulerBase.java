@@ -1,0 +1,74 @@
+package io.cortado.internal.sched;
+
+import io.cortado.Future;
+import io.cortado.JoinHandle;
+import io.cortado.Priority;
+import io.cortado.internal.RuntimeCore;
+import io.cortado.internal.Throwables;
+import io.cortado.internal.blocking.BlockingFuture;
+import io.cortado.internal.blocking.BlockingPool;
+import io.cortado.internal.task.OwnedTasks;
+import io.cortado.internal.task.Scheduler;
+import io.cortado.internal.task.TaskCell;
+
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+/** What both runtime flavours share: the owned-task list, the blocking pool, spawning, and the error messages. */
+abstract class SchedulerBase implements Scheduler, RuntimeCore {
+    static final String NESTED_BLOCK_ON = "blockOn called on a thread that is already running this runtime "
+            + "(from inside a task or future): a future cannot block its own runtime. Await the future "
+            + "instead, or spawn it and await its JoinHandle";
+    static final String SHUTDOWN_INSIDE = "shutdown called from inside the runtime (a task or the blockOn "
+            + "future): shut the runtime down after blockOn returns, from the thread that built it";
+    static final String SHUTDOWN_FROM_BLOCKING = "shutdown called from spawnBlocking work of this runtime: it "
+            + "would wait for itself. Shut the runtime down from the thread that built it";
+
+    final OwnedTasks owned;
+    final BlockingPool blocking;
+
+    SchedulerBase(OwnedTasks owned, BlockingPool blocking) {
+        this.owned = owned;
+        this.blocking = blocking;
+    }
+
+    /** Binds and schedules a new task; after shutdown the task is cancelled at once (OwnedTasks rule 2). */
+    @Override
+    public final <T> JoinHandle<T> spawn(Future<T> future, String name, Priority priority) {
+        Objects.requireNonNull(future, "future");
+        TaskCell<T> task = new TaskCell<>(future, this, name, priority);
+        if (!owned.bind(task)) {
+            task.shutdown();
+            return task;
+        }
+        schedule(task);
+        return task;
+    }
+
+    @Override
+    public final <T> JoinHandle<T> spawnBlocking(Callable<? extends T> work) {
+        Objects.requireNonNull(work, "work");
+        TaskCell<T> task = new TaskCell<>(new BlockingFuture<>(work), blocking);
+        blocking.schedule(task);
+        return task;
+    }
+
+    @Override
+    public final void release(TaskCell<?> task) {
+        owned.remove(task);
+    }
+
+    @Override
+    public final int aliveTasks() {
+        return owned.size();
+    }
+
+    /** Runs blocking work on this thread; a checked exception is wrapped (the failure convention). */
+    static <T> T callBlocking(Callable<? extends T> work) {
+        try {
+            return work.call();
+        } catch (Exception e) {
+            throw Throwables.unchecked(e);
+        }
+    }
+}
