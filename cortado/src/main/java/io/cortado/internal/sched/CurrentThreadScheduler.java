@@ -155,17 +155,12 @@ public final class CurrentThreadScheduler extends SchedulerBase {
 
     private void checkNotShutdown() {
         if (shutdown) {
-            throw new IllegalStateException("the runtime is shut down: build a new one to run more futures",
-                    shutdownCause);
+            throw shutDownError(shutdownCause, false);
         }
     }
 
     private IllegalStateException shutDownWhileBlocking() {
-        Throwable cause = shutdownCause;
-        return new IllegalStateException(cause != null
-                ? "the runtime shut down after a task failed (unhandledException = SHUTDOWN_RUNTIME); "
-                + "the blockOn future was cancelled"
-                : "the runtime was shut down while blockOn was running; the future was cancelled", cause);
+        return shutDownError(shutdownCause, true);
     }
 
     private <T> T blockOnHere(Future<T> future) {

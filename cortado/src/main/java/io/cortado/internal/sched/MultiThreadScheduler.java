@@ -127,41 +127,35 @@ public final class MultiThreadScheduler extends SchedulerBase {
 
     @Override
     public void schedule(TaskCell<?> task) {
-        if (task.priority() == Priority.CONTROL) {
-            control.add(task);
-            notifyParked();
-            return;
-        }
-        Worker w = currentWorker();
-        if (w == null) {
-            inject.push(task);
-            notifyParked();
-            return;
-        }
-        TaskCell<?> prev = w.lifo;
-        w.lifo = task;
-        if (prev != null) {
-            w.queue.push(prev, overflow);
-            notifyParked();
-        }
+        enqueue(task, false);
     }
 
     @Override
     public void yieldTask(TaskCell<?> task) {
-        if (task.priority() == Priority.CONTROL) {
-            control.add(task);
-            notifyParked();
-            return;
-        }
-        Worker w = currentWorker();
+        enqueue(task, true);
+    }
+
+    /** Rule 1: control queue, inject queue, or this worker's LIFO slot (a wake) or queue (a yield). */
+    private void enqueue(TaskCell<?> task, boolean yield) {
+        Worker w = task.priority() == Priority.CONTROL ? null : currentWorker();
         if (w == null) {
-            inject.push(task);
-        } else {
+            if (task.priority() == Priority.CONTROL) {
+                control.add(task);
+            } else {
+                inject.push(task);
+            }
+        } else if (yield) {
             w.queue.push(task, overflow);
+        } else {
+            TaskCell<?> prev = w.lifo;
+            w.lifo = task;
+            if (prev == null) {
+                return; // runs next on this worker: nothing for the others to do
+            }
+            w.queue.push(prev, overflow);
         }
         notifyParked();
     }
-
 
     @Override
     public void taskFailed(TaskCell<?> task, Throwable cause) {
@@ -416,10 +410,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
 
     private void checkRunning() {
         if (shutdown) {
-            Throwable cause = shutdownCause;
-            throw new IllegalStateException(cause != null
-                    ? "the runtime shut down after a task failed (unhandledException = SHUTDOWN_RUNTIME)"
-                    : "the runtime is shut down: build a new one to run more futures", cause);
+            throw shutDownError(shutdownCause, false);
         }
     }
 
@@ -430,7 +421,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
             for (; ; ) {
                 if (shutdown) {
                     future.cancel();
-                    checkRunning();
+                    throw shutDownError(shutdownCause, true);
                 }
                 if (cx.takeWoken()) {
                     Poll<T> p = cx.poll(future);

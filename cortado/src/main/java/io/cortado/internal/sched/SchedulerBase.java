@@ -63,6 +63,20 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
         return owned.size();
     }
 
+    /**
+     * The error of a {@code blockOn} on a runtime that is (or just got) shut down.
+     *
+     * @param cause         the task failure that shut it down (unhandled policy), or {@code null}
+     * @param whileBlocking whether the shutdown happened during the {@code blockOn} (its future was cancelled)
+     */
+    static IllegalStateException shutDownError(Throwable cause, boolean whileBlocking) {
+        String what = cause != null
+                ? "the runtime shut down after a task failed (unhandledException = SHUTDOWN_RUNTIME)"
+                : whileBlocking ? "the runtime was shut down while blockOn was running"
+                : "the runtime is shut down: build a new one to run more futures";
+        return new IllegalStateException(whileBlocking ? what + "; the blockOn future was cancelled" : what, cause);
+    }
+
     /** Runs blocking work on this thread; a checked exception is wrapped (the failure convention). */
     static <T> T callBlocking(Callable<? extends T> work) {
         try {

@@ -7,7 +7,6 @@ import io.cortado.Futures;
 import io.cortado.JoinHandle;
 import io.cortado.Poll;
 import io.cortado.Task;
-import io.cortado.Waker;
 import io.cortado.testing.RuntimeTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,30 +88,16 @@ class MultiThreadStressTest extends RuntimeTestBase {
         }
     }
 
-    /** A counter a task can await; wakes its waiter from whatever thread bumps it. */
-    static final class Signal {
-        final AtomicInteger count = new AtomicInteger();
-        volatile Waker waiter;
-
-        void bump() {
-            count.incrementAndGet();
-            Waker w = waiter;
-            if (w != null) {
-                w.wake();
-            }
-        }
-    }
-
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void wakesWhileRunningAndWhileStolenAreNeverLost() throws Exception {
         int tasks = 1_000;
         int target = 200 * stressScale();
         try (AsyncRuntime rt = runtime(4)) {
-            List<Signal> signals = new ArrayList<>();
+            List<SchedulerStressTest.Signal> signals = new ArrayList<>();
             List<JoinHandle<Integer>> hs = new ArrayList<>();
             for (int i = 0; i < tasks; i++) {
-                Signal s = new Signal();
+                SchedulerStressTest.Signal s = new SchedulerStressTest.Signal();
                 signals.add(s);
                 // each poll yields half the time, so tasks are requeued, stolen and woken all at once
                 int[] polls = {0};
