@@ -60,6 +60,11 @@ import java.util.function.Consumer;
  */
 public final class MultiThreadScheduler extends SchedulerBase {
     static final int MAX_LIFO_POLLS = 3;
+    /**
+     * Measurement switch only ({@code -Dcortado.lifoStealable=true}): lets thieves take a victim's LIFO slot, at
+     * the price of an atomic exchange on every owner access. Off by default; figures in BENCHMARKS.md.
+     */
+    static final boolean LIFO_STEALABLE = Boolean.getBoolean("cortado.lifoStealable");
     private static final int CONTROL_STREAK = 16;
 
     private final Worker[] workers;
@@ -147,8 +152,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         } else if (yield) {
             w.queue.push(task, overflow);
         } else {
-            TaskCell<?> prev = w.lifo;
-            w.lifo = task;
+            TaskCell<?> prev = w.swapLifo(task);
             if (prev == null) {
                 return; // runs next on this worker: nothing for the others to do
             }
@@ -249,9 +253,8 @@ public final class MultiThreadScheduler extends SchedulerBase {
                 return t;
             }
         }
-        TaskCell<?> t = w.lifo;
+        TaskCell<?> t = w.takeLifo();
         if (t != null) {
-            w.lifo = null;
             return t;
         }
         t = w.queue.pop();
@@ -292,6 +295,9 @@ public final class MultiThreadScheduler extends SchedulerBase {
                 continue;
             }
             TaskCell<?> t = victim.queue.stealInto(w.queue);
+            if (t == null && LIFO_STEALABLE) {
+                t = victim.stealLifo();
+            }
             if (t != null) {
                 return t;
             }
@@ -310,17 +316,15 @@ public final class MultiThreadScheduler extends SchedulerBase {
         runOne(thread, w, task);
         int lifoPolls = 0;
         while (thread.worker == w) {
-            TaskCell<?> next = w.lifo;
+            TaskCell<?> next = w.takeLifo();
             if (next == null) {
                 return;
             }
             if (lifoPolls == MAX_LIFO_POLLS || shutdown) {
-                w.lifo = null;
                 w.queue.push(next, overflow);
                 notifyParked();
                 return;
             }
-            w.lifo = null;
             lifoPolls++;
             runOne(thread, w, next);
         }
@@ -342,7 +346,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
 
     private void park(Worker w) {
         runHook(config.onThreadPark());
-        if (w.lifo != null) {
+        if (w.peekLifo() != null) {
             return; // the hook woke a task onto this worker: run it instead of parking
         }
         if (idle.transitionToParked(w.index, w.searching) && anyWorkPending()) {
@@ -587,12 +591,14 @@ public final class MultiThreadScheduler extends SchedulerBase {
     static final class Worker {
         private static final java.lang.invoke.VarHandle POLL_SEQ;
         private static final java.lang.invoke.VarHandle CURRENT;
+        private static final java.lang.invoke.VarHandle LIFO;
 
         static {
             try {
                 var l = java.lang.invoke.MethodHandles.lookup();
                 POLL_SEQ = l.findVarHandle(Worker.class, "pollSeq", long.class);
                 CURRENT = l.findVarHandle(Worker.class, "current", TaskCell.class);
+                LIFO = l.findVarHandle(Worker.class, "lifo", TaskCell.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -602,7 +608,8 @@ public final class MultiThreadScheduler extends SchedulerBase {
         final LocalQueue<TaskCell<?>> queue = new LocalQueue<>();
         /** Scratch space for taking a batch from the inject queue. */
         final TaskCell<?>[] batch = new TaskCell<?>[LocalQueue.CAPACITY / 2 + 1];
-        TaskCell<?> lifo;
+        /** The LIFO slot: plain (owner only) unless {@link #LIFO_STEALABLE}, then accessed atomically. */
+        private TaskCell<?> lifo;
         boolean searching;
         int tick;
         int controlStreak;
@@ -628,6 +635,33 @@ public final class MultiThreadScheduler extends SchedulerBase {
             x ^= x << 17;
             rng = x;
             return (int) Math.floorMod(x, (long) bound);
+        }
+
+        TaskCell<?> takeLifo() {
+            if (LIFO_STEALABLE) {
+                return lifo == null ? null : (TaskCell<?>) LIFO.getAndSet(this, null);
+            }
+            TaskCell<?> t = lifo;
+            lifo = null;
+            return t;
+        }
+
+        TaskCell<?> swapLifo(TaskCell<?> task) {
+            if (LIFO_STEALABLE) {
+                return (TaskCell<?>) LIFO.getAndSet(this, task);
+            }
+            TaskCell<?> prev = lifo;
+            lifo = task;
+            return prev;
+        }
+
+        TaskCell<?> peekLifo() {
+            return LIFO_STEALABLE ? (TaskCell<?>) LIFO.getVolatile(this) : lifo;
+        }
+
+        /** A thief takes the slot (only when {@link #LIFO_STEALABLE}). */
+        TaskCell<?> stealLifo() {
+            return LIFO.getOpaque(this) == null ? null : (TaskCell<?>) LIFO.getAndSet(this, null);
         }
 
         void beginPoll(TaskCell<?> task) {
