@@ -20,4 +20,13 @@ public final class Throwables {
         }
         return new CompletionException(t);
     }
+
+    /**
+     * Hands an error that has no caller to reach (a throwing waker, a runtime bug) to the current thread's uncaught
+     * exception handler, without unwinding the runtime loop that caught it.
+     */
+    public static void reportUncaught(Throwable t) {
+        Thread me = Thread.currentThread();
+        me.getUncaughtExceptionHandler().uncaughtException(me, t);
+    }
 }

@@ -2,6 +2,7 @@ package io.cortado.internal.blocking;
 
 import io.cortado.Handle;
 import io.cortado.internal.RuntimeContext;
+import io.cortado.internal.Throwables;
 import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
 
@@ -145,8 +146,7 @@ public final class BlockingPool implements Scheduler {
                 } catch (Throwable t) {
                     // run() reports a failing future through the task; anything else is a bug worth reporting,
                     // but it must not cost the pool a thread (rule 5).
-                    Thread me = Thread.currentThread();
-                    me.getUncaughtExceptionHandler().uncaughtException(me, t);
+                    Throwables.reportUncaught(t);
                 }
             }
         } finally {

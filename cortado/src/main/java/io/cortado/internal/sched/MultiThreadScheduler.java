@@ -7,6 +7,7 @@ import io.cortado.Poll;
 import io.cortado.Priority;
 import io.cortado.UnhandledExceptionPolicy;
 import io.cortado.internal.RuntimeContext;
+import io.cortado.internal.Throwables;
 import io.cortado.internal.RuntimeCore;
 import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
@@ -335,8 +336,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         try {
             task.run();
         } catch (Throwable t) {
-            Thread me = Thread.currentThread();
-            me.getUncaughtExceptionHandler().uncaughtException(me, t);
+            Throwables.reportUncaught(t);
         } finally {
             if (thread.worker == w) { // after blockInPlace the worker belongs to another thread
                 w.endPoll();

@@ -8,6 +8,7 @@ import io.cortado.JoinHandle;
 import io.cortado.Poll;
 import io.cortado.Priority;
 import io.cortado.Waker;
+import io.cortado.internal.Throwables;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -392,8 +393,7 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
             } catch (Throwable t) {
                 // A waker must not throw. The task is complete whatever the waker does; report, do not unwind
                 // the runner (it may be a worker or a blocking thread in the middle of its loop).
-                Thread me = Thread.currentThread();
-                me.getUncaughtExceptionHandler().uncaughtException(me, t);
+                Throwables.reportUncaught(t);
             }
         }
     }
