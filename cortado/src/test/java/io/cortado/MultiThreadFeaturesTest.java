@@ -42,13 +42,16 @@ class MultiThreadFeaturesTest extends RuntimeTestBase {
 
     @Test
     void spawnsAfterAnUnhandledShutdownAreCancelled() {
-        try (AsyncRuntime rt = AsyncRuntime.builder().workerThreads(2)
-                .unhandledException(UnhandledExceptionPolicy.SHUTDOWN_RUNTIME).build()) {
-            JoinHandle<Integer> bad = rt.spawn(Futures.failed(new IllegalStateException("x")));
-            awaitCondition(rt::isShutdown, "the failure shut the runtime down");
-            assertTrue(bad.isFinished());
-            JoinHandle<Integer> late = rt.spawn(Futures.ready(1));
-            assertTrue(late.isFinished(), "a spawn after the shutdown is cancelled at once, not stranded");
+        for (int round = 0; round < 50; round++) { // the race between the failure and a spawn, many times
+            try (AsyncRuntime rt = AsyncRuntime.builder().workerThreads(2)
+                    .unhandledException(UnhandledExceptionPolicy.SHUTDOWN_RUNTIME).build()) {
+                JoinHandle<Integer> bad = rt.spawn(Futures.failed(new IllegalStateException("x")));
+                awaitCondition(rt::isShutdown, "the failure shut the runtime down");
+                awaitCondition(bad::isFinished, "the failed task completed");
+                JoinHandle<Integer> late = rt.spawn(Futures.ready(1));
+                assertTrue(late.isFinished(), "round " + round + ": a spawn after the shutdown is cancelled at "
+                        + "once, not stranded");
+            }
         }
     }
 

@@ -165,10 +165,12 @@ public final class MultiThreadScheduler extends SchedulerBase {
     @Override
     public void taskFailed(TaskCell<?> task, Throwable cause) {
         if (config.unhandled() == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME && !shutdown) {
+            // Close the task list first, so that once isShutdown() is true every later spawn is cancelled at once;
+            // close() cancels the tasks left (rule 7).
+            owned.close();
             shutdownCause = cause;
             shutdown = true;
             unparkAll(); // workers and blockOn threads see the flag and stop
-            owned.close(); // later spawns are cancelled at once; close() cancels the tasks left (rule 7)
         }
     }
 
