@@ -2,7 +2,6 @@ package io.cortado.bench.workloads;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -169,9 +168,4 @@ public final class Runner {
         return used;
     }
 
-    static List<String> names(List<Peer> ps) {
-        List<String> out = new ArrayList<>();
-        ps.forEach(p -> out.add(p.name()));
-        return out;
-    }
 }

@@ -233,16 +233,6 @@ public final class BlockingPool implements Scheduler {
         }
     }
 
-    /** @return the number of queued tasks not yet started */
-    public int queueDepth() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Rule 4: stops accepting work, cancels queued work and wakes idle threads so they exit. */
     public void shutdown() {
         ArrayDeque<TaskCell<?>> dropped;

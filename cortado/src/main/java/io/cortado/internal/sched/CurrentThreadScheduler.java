@@ -60,9 +60,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
     private final int eventInterval;
     private final int globalQueueInterval;
     private volatile Parker coreParker;
-    private volatile boolean shutdown;
     private volatile boolean tasksShutDown;
-    private volatile Throwable shutdownCause;
     private final UnhandledExceptionPolicy unhandled;
     private volatile Handle handle;
     private int tick;
@@ -149,18 +147,8 @@ public final class CurrentThreadScheduler extends SchedulerBase {
         if (core.get() == Thread.currentThread()) {
             throw new IllegalStateException(NESTED_BLOCK_ON);
         }
-        checkNotShutdown();
+        checkRunning();
         return RuntimeContext.callWith(handle, () -> blockOnHere(future));
-    }
-
-    private void checkNotShutdown() {
-        if (shutdown) {
-            throw shutDownError(shutdownCause, false);
-        }
-    }
-
-    private IllegalStateException shutDownWhileBlocking() {
-        return shutDownError(shutdownCause, true);
     }
 
     private <T> T blockOnHere(Future<T> future) {
@@ -170,7 +158,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
             for (; ; ) {
                 if (shutdown) {
                     future.cancel();
-                    throw shutDownWhileBlocking();
+                    throw shutDownError(shutdownCause, true);
                 }
                 if (core.compareAndSet(null, Thread.currentThread())) {
                     try {
@@ -208,7 +196,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
             if (shutdown) {
                 shutdownTasks();
                 future.cancel();
-                throw shutDownWhileBlocking();
+                throw shutDownError(shutdownCause, true);
             }
             if (cx.takeWoken()) {
                 Poll<T> p = cx.poll(future);
@@ -331,11 +319,6 @@ public final class CurrentThreadScheduler extends SchedulerBase {
         long left = Math.max(0, deadline - System.nanoTime());
         boolean blockingDone = blocking.awaitTermination(nanos == Long.MAX_VALUE ? Long.MAX_VALUE : left);
         return tasksShutDown && blockingDone;
-    }
-
-    @Override
-    public boolean isShutdown() {
-        return shutdown;
     }
 
 

@@ -125,11 +125,6 @@ final class Idle {
         }
     }
 
-    /** @return the number of workers currently searching (a snapshot, for tests and metrics) */
-    int searchingCount() {
-        return searching(state.get());
-    }
-
     /** @return the number of parked workers (a snapshot) */
     int parkedCount() {
         synchronized (sleepers) {

@@ -78,8 +78,6 @@ public final class MultiThreadScheduler extends SchedulerBase {
     /** Parkers of threads blocked in {@code blockOn}, unparked at shutdown. */
     private final ConcurrentLinkedQueue<Parker> waiters = new ConcurrentLinkedQueue<>();
     private final List<Thread> startedThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile boolean shutdown;
-    private volatile Throwable shutdownCause;
     private volatile Handle handle;
     private Thread watchdog;
     private volatile Parker watchdogParker;
@@ -414,12 +412,6 @@ public final class MultiThreadScheduler extends SchedulerBase {
         return h != null && RuntimeContext.currentOrNull() == h && !blocking.isPoolThread();
     }
 
-    private void checkRunning() {
-        if (shutdown) {
-            throw shutDownError(shutdownCause, false);
-        }
-    }
-
     private <T> T blockOnHere(Future<T> future) {
         Parker me = new Parker();
         BlockOnContext cx = new BlockOnContext(me);
@@ -516,11 +508,6 @@ public final class MultiThreadScheduler extends SchedulerBase {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    @Override
-    public boolean isShutdown() {
-        return shutdown;
     }
 
 

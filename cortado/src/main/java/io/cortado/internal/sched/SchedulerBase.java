@@ -26,6 +26,10 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
 
     final OwnedTasks owned;
     final BlockingPool blocking;
+    /** Set once shutdown begins (by {@code shutdown} or the unhandled-exception policy); never unset. */
+    volatile boolean shutdown;
+    /** The task failure that shut the runtime down, if the unhandled-exception policy did. */
+    volatile Throwable shutdownCause;
 
     SchedulerBase(OwnedTasks owned, BlockingPool blocking) {
         this.owned = owned;
@@ -61,6 +65,18 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
     @Override
     public final int aliveTasks() {
         return owned.size();
+    }
+
+    @Override
+    public final boolean isShutdown() {
+        return shutdown;
+    }
+
+    /** @throws IllegalStateException if the runtime is shut down */
+    final void checkRunning() {
+        if (shutdown) {
+            throw shutDownError(shutdownCause, false);
+        }
     }
 
     /**
