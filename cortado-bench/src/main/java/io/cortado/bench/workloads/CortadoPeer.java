@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** Cortado's multi-thread runtime with 2 workers. */
 public final class CortadoPeer implements Peer {
-    private final AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(2).seed(42)
+    private final AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(Integer.getInteger("cortado.bench.workers", 2)).seed(42)
             .blockedWorkerThreshold(java.time.Duration.ZERO).build();
     private List<JoinHandle<Void>> idle = List.of();
 

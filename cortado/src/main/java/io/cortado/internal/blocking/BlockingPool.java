@@ -2,6 +2,7 @@ package io.cortado.internal.blocking;
 
 import io.cortado.Handle;
 import io.cortado.internal.RuntimeContext;
+import io.cortado.internal.RuntimeThread;
 import io.cortado.internal.Throwables;
 import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
@@ -117,7 +118,7 @@ public final class BlockingPool implements Scheduler {
 
     /** Starts a thread (lock held); returns the failure if the JVM could not start one (rule 5). */
     private Throwable startThread() {
-        Thread t = Thread.ofPlatform().name(namePrefix + "-blocking-" + nextId++).daemon(true).unstarted(this::work);
+        Thread t = new RuntimeThread(this::work, namePrefix + "-blocking-" + nextId++);
         threads.add(t);
         try {
             t.start();

@@ -72,7 +72,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
      */
     public CurrentThreadScheduler(int eventInterval, int globalQueueInterval, BlockingPool blocking,
                                   UnhandledExceptionPolicy unhandled) {
-        super(new OwnedTasks(), blocking);
+        super(new OwnedTasks(1, 4), blocking);
         this.unhandled = unhandled;
         this.eventInterval = eventInterval;
         this.globalQueueInterval = globalQueueInterval;
@@ -109,6 +109,12 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 p.unpark();
             }
         }
+    }
+
+    /** The core is the only owner slot: its holder runs (and completes) every task. */
+    @Override
+    int ownerSlot() {
+        return core.get() == Thread.currentThread() ? 0 : -1;
     }
 
     @Override
@@ -211,6 +217,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 ran++;
             }
             if (ran == 0 && !cx.isWoken() && !shutdown) {
+                owned.sweepIdle(0);
                 me.park();
             }
         }

@@ -7,6 +7,7 @@ import io.cortado.Poll;
 import io.cortado.Priority;
 import io.cortado.UnhandledExceptionPolicy;
 import io.cortado.internal.RuntimeContext;
+import io.cortado.internal.RuntimeThread;
 import io.cortado.internal.Throwables;
 import io.cortado.internal.RuntimeCore;
 import io.cortado.internal.blocking.BlockingPool;
@@ -91,7 +92,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
 
     /** @param config the settings @param blocking the blocking pool */
     public MultiThreadScheduler(Config config, BlockingPool blocking) {
-        super(new OwnedTasks(config.workers()), blocking);
+        super(new OwnedTasks(config.workers(), 4 * config.workers()), blocking);
         this.config = config;
         this.idle = new Idle(config.workers());
         this.workers = new Worker[config.workers()];
@@ -127,6 +128,12 @@ public final class MultiThreadScheduler extends SchedulerBase {
 
     private Worker currentWorker() {
         return Thread.currentThread() instanceof WorkerThread wt && wt.scheduler == this ? wt.worker : null;
+    }
+
+    @Override
+    int ownerSlot() {
+        Worker w = currentWorker();
+        return w == null ? -1 : w.index;
     }
 
     @Override
@@ -349,6 +356,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         if (w.peekLifo() != null) {
             return; // the hook woke a task onto this worker: run it instead of parking
         }
+        owned.sweepIdle(w.index);
         if (idle.transitionToParked(w.index, w.searching) && anyWorkPending()) {
             notifyParked();
         }
@@ -688,15 +696,14 @@ public final class MultiThreadScheduler extends SchedulerBase {
     }
 
     /** A worker thread; {@link #worker} is cleared when it hands its worker on (blockInPlace). */
-    static final class WorkerThread extends Thread {
+    static final class WorkerThread extends RuntimeThread {
         final MultiThreadScheduler scheduler;
         volatile Worker worker;
 
         WorkerThread(MultiThreadScheduler scheduler, Worker worker, String name) {
-            super(null, null, name, 0, false);
+            super(null, name);
             this.scheduler = scheduler;
             this.worker = worker;
-            setDaemon(true);
         }
 
         @Override

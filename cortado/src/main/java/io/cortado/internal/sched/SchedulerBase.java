@@ -41,7 +41,7 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
     public final <T> JoinHandle<T> spawn(Future<T> future, String name, Priority priority) {
         Objects.requireNonNull(future, "future");
         TaskCell<T> task = new TaskCell<>(future, this, name, priority);
-        if (!owned.bind(task)) {
+        if (!owned.bind(task, ownerSlot())) {
             task.shutdown();
             return task;
         }
@@ -59,8 +59,11 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
 
     @Override
     public final void release(TaskCell<?> task) {
-        owned.remove(task);
+        owned.completed(task, ownerSlot());
     }
+
+    /** @return the {@link OwnedTasks} owner slot the calling thread holds (its worker, or the core), or -1 */
+    abstract int ownerSlot();
 
     @Override
     public final int aliveTasks() {

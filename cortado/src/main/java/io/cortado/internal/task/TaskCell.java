@@ -123,7 +123,7 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
 
     /** The state word; see the class comment. Accessed only through {@link #STATE}. */
     @SuppressWarnings("unused")
-    private volatile int state = INITIAL;
+    private volatile int state;
 
     private final Scheduler scheduler;
     private final String name;
@@ -143,11 +143,10 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     /** A wake by the poller during its poll (rule 9); touched only by the poller. */
     private boolean selfWoken;
 
-    /** Intrusive links for {@link OwnedTasks}; guarded by the lock of the shard the task is bound to. */
-    TaskCell<?> prevOwned;
+    /** The intrusive link of {@link OwnedTasks}; guarded by the lock of the shard the task is bound to. */
     TaskCell<?> nextOwned;
-    /** The {@link OwnedTasks} shard; written before the task is published by binding it. */
-    int ownedShard;
+    /** Whether {@link OwnedTasks} bound the task; written under its shard lock before the task is published. */
+    boolean owned;
     /** The intrusive link of the multi-thread inject queue; guarded by that queue's monitor. */
     private TaskCell<?> nextInject;
 
@@ -180,6 +179,9 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.name = name;
         this.priority = Objects.requireNonNull(priority, "priority");
+        // A plain store: a volatile one would cost a full fence per spawn. Every thread that sees the task got it
+        // through a queue, a lock or the spawner's own JoinHandle, each of which publishes it safely.
+        STATE.set(this, INITIAL);
     }
 
     /** @return the task's priority class */
