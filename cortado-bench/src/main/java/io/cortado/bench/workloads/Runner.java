@@ -107,6 +107,9 @@ public final class Runner {
                     } catch (UnsupportedOperationException skipped) {
                         continue;
                     }
+                    if (Boolean.getBoolean("verbose")) { // -Dverbose=true: every measured run, to stderr
+                        System.err.println(peer.name() + " " + w.id() + " " + Arrays.toString(values));
+                    }
                     double median = median(values);
                     medians.computeIfAbsent(w.id(), k -> new LinkedHashMap<>()).put(peer.name(), median);
                     System.out.printf(Locale.ROOT,

@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>Bounded garbage.</b> A bind sweeps its shard when the shard holds at least twice as many tasks as the
  *       last sweep left, plus {@value #SWEEP_SLACK}; so sweeping costs O(1) amortised per bind, and a shard never
  *       holds more than about twice its live tasks. A worker about to park calls {@link #sweepIdle}, which sweeps
- *       the shards that grew since their last sweep, so an idle runtime keeps no completed task reachable beyond
- *       a quarter of its live ones (plus the slack) per shard.</li>
+ *       the shards that grew by more than a quarter since their last sweep, so an idle runtime keeps no more
+ *       completed tasks reachable than a quarter of its live ones per shard.</li>
  *   <li><b>Counting.</b> The live count is {@code bound - completed}. Binds are counted under the shard lock.
  *       A completion is counted in the completing owner's own counter (a plain field written only by the thread
  *       that holds that owner slot, read with opaque loads) or, from any other thread, in one shared atomic
@@ -248,7 +248,7 @@ public final class OwnedTasks {
         }
 
         void sweepIfGrown() {
-            if (linked < afterSweep + afterSweep / 4 + SWEEP_SLACK || !tryLock()) {
+            if (linked <= afterSweep + afterSweep / 4 || !tryLock()) {
                 return; // a racy pre-check: the next bind or park sees the growth if this one missed it
             }
             try {
