@@ -1,15 +1,17 @@
 package io.cortado.internal.task;
 
+import io.cortado.internal.SpinLock;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The tasks a runtime owns and must cancel at shutdown, kept so that spawning costs one uncontended lock and
- * completing costs no lock and no atomic at all on the thread that spawned the task's neighbours.
+ * completing costs no lock (and no atomic when a worker completes the task).
  *
  * <h2>Layout</h2>
  * Singly linked intrusive lists ({@link TaskCell#nextOwned}) in shards. There are {@code owners} <i>owner shards</i>,
@@ -20,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Rules</h2>
  * <ol>
- *   <li>Each shard's list, {@code closed} flag and counts are guarded by the shard's lock (a CAS-acquired,
- *       release-stored spin lock: one atomic per critical section, and critical sections are a few stores long
- *       except a sweep or a close).</li>
+ *   <li>Each shard's list, {@code closed} flag and counts are guarded by the shard's lock (a {@link SpinLock}:
+ *       one atomic per critical section, and critical sections are a few stores long except a sweep or a close).
+ *       </li>
  *   <li>{@link #bind} links a task unless the shard is closed; a task that could not be bound is shut down by the
  *       caller, so a spawn that races with shutdown either lands in a shard (and is cancelled with it) or is
  *       cancelled at once. No task escapes both: {@link #close} sets every shard's closed flag under that shard's
@@ -32,14 +34,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>Bounded garbage.</b> A bind sweeps its shard when the shard holds at least twice as many tasks as the
  *       last sweep left, plus {@value #SWEEP_SLACK}; so sweeping costs O(1) amortised per bind, and a shard never
  *       holds more than about twice its live tasks. A worker about to park calls {@link #sweepIdle}, which sweeps
- *       the shards that grew by more than a quarter since their last sweep, so an idle runtime keeps no more
- *       completed tasks reachable than a quarter of its live ones per shard.</li>
- *   <li><b>Counting.</b> The live count is {@code bound - completed}. Binds are counted under the shard lock.
- *       A completion is counted in the completing owner's own counter (a plain field written only by the thread
- *       that holds that owner slot, read with opaque loads) or, from any other thread, in one shared atomic
- *       counter. The count is exact whenever no spawn or completion is in flight (and the reader has a
- *       happens-before edge to the last of them, e.g. it joined the task or the worker threads).</li>
- *   <li>A task is counted as completed only if it was bound ({@link TaskCell#owned} set under the shard lock
+ *       its own shard and the shared shards if they hold at least {@value #IDLE_SWEEP_MIN} completed tasks (known
+ *       from the counts of rule 5), so an idle runtime keeps fewer than that many completed tasks reachable per
+ *       shard, and a park never walks a long list of live tasks for nothing.</li>
+ *   <li><b>Counting.</b> Per shard, live = bound - completed, and garbage = completed - removed by sweeps. Binds
+ *       and removals are counted under the shard lock. A completion is counted in the completing owner's own row
+ *       (plain counters written only by the thread that holds that owner slot, read with opaque loads) or, from
+ *       any other thread, in a shared atomic array. The counts are exact whenever no spawn or completion is in
+ *       flight (and the reader has a happens-before edge to the last of them, e.g. it joined the task or the
+ *       worker threads).</li>
+ *   <li>A task is counted as completed only if it was bound ({@link TaskCell#ownedShard} set under the shard lock
  *       before the task is published).</li>
  * </ol>
  * Guarded by {@code OwnedTasksTest} (binds, sweeps, close racing binds from many threads) and the shutdown tests of
@@ -48,12 +52,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OwnedTasks {
     /** Free growth of a shard before it is swept, so tiny shards are not swept on every bind. */
     static final int SWEEP_SLACK = 64;
+    /** Completed tasks a shard must hold before a parking worker sweeps it (rule 4). */
+    static final int IDLE_SWEEP_MIN = 1024;
 
     private final Shard[] shards;
     private final int owners;
     private final int sharedMask;
-    private final OwnerTally[] tallies;
-    private final AtomicLong otherCompleted = new AtomicLong();
+    /** Completions by owner slot and shard: row {@code i} is written only by the holder of slot {@code i}. */
+    private final CompletionRow[] rows;
+    /** Completions by any other thread, per shard. */
+    private final AtomicLongArray otherCompleted;
 
     /**
      * @param owners the number of owner shards (workers); at least 1
@@ -70,10 +78,11 @@ public final class OwnedTasks {
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new Shard();
         }
-        this.tallies = new OwnerTally[owners];
+        this.rows = new CompletionRow[owners];
         for (int i = 0; i < owners; i++) {
-            tallies[i] = new OwnerTally();
+            rows[i] = new CompletionRow(shards.length);
         }
+        this.otherCompleted = new AtomicLongArray(shards.length);
     }
 
     /**
@@ -84,8 +93,8 @@ public final class OwnedTasks {
      * @return {@code true} if bound; {@code false} if the list is closed (the caller must shut the task down)
      */
     public boolean bind(TaskCell<?> task, int owner) {
-        Shard shard = owner >= 0 ? shards[owner] : shards[owners + (ThreadLocalRandom.current().nextInt() & sharedMask)];
-        return shard.bind(task);
+        int i = owner >= 0 ? owner : owners + (ThreadLocalRandom.current().nextInt() & sharedMask);
+        return shards[i].bind(task, i);
     }
 
     /**
@@ -95,35 +104,51 @@ public final class OwnedTasks {
      * @param owner the owner slot of the calling thread, or {@code -1}
      */
     public void completed(TaskCell<?> task, int owner) {
-        if (!task.owned) {
+        int shard = task.ownedShard - 1;
+        if (shard < 0) {
             return;
         }
         if (owner >= 0) {
-            tallies[owner].increment();
+            rows[owner].increment(shard);
         } else {
-            otherCompleted.incrementAndGet();
+            otherCompleted.incrementAndGet(shard);
         }
+    }
+
+    private long completedIn(int shard) {
+        long n = otherCompleted.get(shard);
+        for (CompletionRow r : rows) {
+            n += r.opaque(shard);
+        }
+        return n;
     }
 
     /** @return the number of live tasks (rule 5: exact when quiescent, a snapshot otherwise) */
     public int size() {
-        long n = -otherCompleted.get();
-        for (OwnerTally t : tallies) {
-            n -= t.opaque();
-        }
-        for (Shard s : shards) {
-            n += s.boundOpaque();
+        long n = 0;
+        for (int i = 0; i < shards.length; i++) {
+            n += shards[i].boundOpaque() - completedIn(i);
         }
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE, n));
     }
 
-    /** Rule 4: sweeps the owner's shard and the shared shards that grew since their last sweep; skips busy ones. */
+    /**
+     * Rule 4: sweeps the owner's shard and the shared shards that hold at least {@value #IDLE_SWEEP_MIN} completed
+     * tasks; skips a shard whose lock is busy.
+     */
     public void sweepIdle(int owner) {
         if (owner >= 0) {
-            shards[owner].sweepIfGrown();
+            sweepIfGarbage(owner);
         }
         for (int i = owners; i < shards.length; i++) {
-            shards[i].sweepIfGrown();
+            sweepIfGarbage(i);
+        }
+    }
+
+    private void sweepIfGarbage(int i) {
+        Shard s = shards[i];
+        if (completedIn(i) - s.removedOpaque() >= IDLE_SWEEP_MIN) {
+            s.sweepIfFree();
         }
     }
 
@@ -145,50 +170,41 @@ public final class OwnedTasks {
         return all;
     }
 
-    /** A completion counter written only by the thread that holds one owner slot; padded against false sharing. */
-    @SuppressWarnings("unused")
-    private static final class OwnerTally {
-        private static final VarHandle COUNT;
+    /** Completions counted by the holder of one owner slot, per shard; padded at both ends against false sharing. */
+    private static final class CompletionRow {
+        private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+        private static final int PAD = 8;
+        private final long[] counts;
 
-        static {
-            try {
-                COUNT = MethodHandles.lookup().findVarHandle(OwnerTally.class, "count", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
+        CompletionRow(int shards) {
+            counts = new long[shards + 2 * PAD];
         }
 
-        private long p0, p1, p2, p3, p4, p5, p6;
-        private long count;
-        private long q0, q1, q2, q3, q4, q5, q6;
-
-        void increment() {
-            COUNT.setOpaque(this, count + 1);
+        void increment(int shard) {
+            int i = PAD + shard;
+            SLOT.setOpaque(counts, i, counts[i] + 1);
         }
 
-        long opaque() {
-            return (long) COUNT.getOpaque(this);
+        long opaque(int shard) {
+            return (long) SLOT.getOpaque(counts, PAD + shard);
         }
     }
 
-    /** One list and its lock (rule 1). */
+    /** One list and its lock (rule 1); the lock word shares the cache line of the list it guards. */
     @SuppressWarnings("unused")
-    private static final class Shard {
-        private static final VarHandle LOCK;
+    private static final class Shard extends SpinLock {
         private static final VarHandle BOUND;
+        private static final VarHandle REMOVED;
 
         static {
             try {
-                var l = MethodHandles.lookup();
-                LOCK = l.findVarHandle(Shard.class, "lock", int.class);
-                BOUND = l.findVarHandle(Shard.class, "bound", long.class);
+                BOUND = MethodHandles.lookup().findVarHandle(Shard.class, "bound", long.class);
+                REMOVED = MethodHandles.lookup().findVarHandle(Shard.class, "removed", long.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
 
-        private long p0, p1, p2, p3, p4, p5, p6;
-        private int lock;
         private TaskCell<?> head;
         /** Tasks linked now, live or completed. */
         private int linked;
@@ -197,33 +213,11 @@ public final class OwnedTasks {
         private boolean closed;
         /** Tasks ever bound here; written under the lock, read opaque by {@link #size}. */
         private long bound;
+        /** Completed tasks ever unlinked by sweeps; written under the lock, read opaque. */
+        private long removed;
         private long q0, q1, q2, q3, q4, q5, q6;
 
-        private void lock() {
-            if (!LOCK.compareAndSet(this, 0, 1)) {
-                lockSlow();
-            }
-        }
-
-        private void lockSlow() {
-            for (int spins = 0; !LOCK.compareAndSet(this, 0, 1); spins++) {
-                if (spins < 64) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield(); // the holder may be descheduled, or sweeping a long list
-                }
-            }
-        }
-
-        private boolean tryLock() {
-            return LOCK.compareAndSet(this, 0, 1);
-        }
-
-        private void unlock() {
-            LOCK.setRelease(this, 0);
-        }
-
-        boolean bind(TaskCell<?> task) {
+        boolean bind(TaskCell<?> task, int index) {
             lock();
             try {
                 if (closed) {
@@ -232,7 +226,7 @@ public final class OwnedTasks {
                 if (linked >= 2 * afterSweep + SWEEP_SLACK) {
                     sweepLocked();
                 }
-                task.owned = true;
+                task.ownedShard = index + 1;
                 task.nextOwned = head;
                 head = task;
                 linked++;
@@ -247,9 +241,13 @@ public final class OwnedTasks {
             return (long) BOUND.getOpaque(this);
         }
 
-        void sweepIfGrown() {
-            if (linked <= afterSweep + afterSweep / 4 || !tryLock()) {
-                return; // a racy pre-check: the next bind or park sees the growth if this one missed it
+        long removedOpaque() {
+            return (long) REMOVED.getOpaque(this);
+        }
+
+        void sweepIfFree() {
+            if (!tryLock()) {
+                return; // busy: the next park sees the garbage if the holder is not sweeping it already
             }
             try {
                 sweepLocked();
@@ -276,6 +274,7 @@ public final class OwnedTasks {
                 }
                 t = next;
             }
+            REMOVED.setOpaque(this, removed + (linked - n));
             linked = n;
             afterSweep = n;
         }

@@ -92,10 +92,12 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     static final int INITIAL = NOTIFIED | JOIN_INTEREST;
 
     private static final VarHandle STATE;
+    private static final VarHandle NEXT_INJECT;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(TaskCell.class, "state", int.class);
+            NEXT_INJECT = MethodHandles.lookup().findVarHandle(TaskCell.class, "nextInject", TaskCell.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -145,19 +147,26 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
 
     /** The intrusive link of {@link OwnedTasks}; guarded by the lock of the shard the task is bound to. */
     TaskCell<?> nextOwned;
-    /** Whether {@link OwnedTasks} bound the task; written under its shard lock before the task is published. */
-    boolean owned;
-    /** The intrusive link of the multi-thread inject queue; guarded by that queue's monitor. */
-    private TaskCell<?> nextInject;
+    /** The {@link OwnedTasks} shard the task is bound to, plus one (0: not bound); written under that shard's lock
+     * before the task is published. */
+    int ownedShard;
+    /** The intrusive link of the multi-thread inject queue; see that queue's rules for who writes it when. */
+    @SuppressWarnings("unused") // through NEXT_INJECT
+    private volatile TaskCell<?> nextInject;
 
-    /** @return the next task in the inject queue (call under the queue's lock) */
-    public TaskCell<?> nextInject() {
-        return nextInject;
+    /** @return the next task in the inject queue (acquire) */
+    public TaskCell<?> nextInjectAcquire() {
+        return (TaskCell<?>) NEXT_INJECT.getAcquire(this);
     }
 
-    /** @param next the next task in the inject queue (call under the queue's lock) */
-    public void setNextInject(TaskCell<?> next) {
-        this.nextInject = next;
+    /** @param next the next task in the inject queue (release: publishes the task to the consumer) */
+    public void setNextInjectRelease(TaskCell<?> next) {
+        NEXT_INJECT.setRelease(this, next);
+    }
+
+    /** @param next the next task in the inject queue (plain: before the task is published) */
+    public void setNextInjectPlain(TaskCell<?> next) {
+        NEXT_INJECT.set(this, next);
     }
 
     /**

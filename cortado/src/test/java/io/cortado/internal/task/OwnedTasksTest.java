@@ -89,23 +89,45 @@ class OwnedTasksTest extends RuntimeTestBase {
             assertTrue(linked <= 2 * 101 + OwnedTasks.SWEEP_SLACK, "rule 4: linked " + linked + " at " + i);
         }
         assertEquals(100, owned.size());
-        owned.sweepIdle(0);
-        assertTrue(owned.linked() <= 100 + 100 / 4);
         assertEquals(Set.copyOf(live), Set.copyOf(owned.close()));
     }
 
     @Test
-    void idleSweepDropsCompletedTasksOfSharedShards() {
+    void idleSweepDropsCompletedTasksOnlyWhenThereAreEnough() {
         RecordingScheduler s = new RecordingScheduler();
-        OwnedTasks owned = new OwnedTasks(1, 2);
-        for (int i = 0; i < 1_000; i++) {
-            TaskCell<Integer> t = readyTask(s);
-            assertTrue(owned.bind(t, -1));
-            runAndComplete(owned, t, -1);
+        OwnedTasks owned = new OwnedTasks(1, 1);
+        List<TaskCell<Integer>> ts = new ArrayList<>();
+        int n = 4 * OwnedTasks.IDLE_SWEEP_MIN; // half in the owner's shard, half in the one shared shard
+        for (int i = 0; i < n; i++) {
+            TaskCell<Integer> t = pendingTask(s);
+            assertTrue(owned.bind(t, i % 2 == 0 ? -1 : 0));
+            t.run(); // polled once: pending, so the binds' sweeps keep it
+            ts.add(t);
         }
-        owned.sweepIdle(-1);
-        assertEquals(0, owned.linked());
+        assertEquals(n, owned.linked());
+        for (int i = 0; i < 100; i++) { // too few completed tasks for an idle sweep
+            ts.get(i).abort();
+        }
+        while (s.runOne()) {
+            // runs the aborted tasks: they complete as cancelled
+        }
+        for (int i = 0; i < 100; i++) {
+            owned.completed(ts.get(i), i % 2 == 0 ? -1 : 0);
+        }
+        owned.sweepIdle(0);
+        assertEquals(n, owned.linked(), "fewer than IDLE_SWEEP_MIN completed: a park walks nothing");
+        for (int i = 100; i < n; i++) {
+            ts.get(i).abort();
+        }
+        while (s.runOne()) {
+            // as above
+        }
+        for (int i = 100; i < n; i++) {
+            owned.completed(ts.get(i), i % 2 == 0 ? -1 : 0);
+        }
         assertEquals(0, owned.size());
+        owned.sweepIdle(0);
+        assertEquals(0, owned.linked(), "an idle sweep drops them from the owner's shard and the shared shards");
     }
 
     /**
