@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * (3 runs) before its measured runs. Peers run one after the other, never at once (2 cores).
  */
 public final class Runner {
-    private static final int WARMUP = 3;
+    /** Warm-up runs per (peer, workload), the same for every peer: {@code -Dwarmup=N} (default 10). */
+    private static final int WARMUP = Integer.getInteger("warmup", 10);
 
     private Runner() {
     }
@@ -86,6 +87,11 @@ public final class Runner {
         if (onlyPeers != null) {
             peers.keySet().retainAll(Arrays.asList(onlyPeers.split(",")));
         }
+        int forks = Integer.getInteger("forks", 1);
+        if (forks > 1) {
+            runForks(forks, args, workloads);
+            return;
+        }
         Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
         for (Workload w : workloads) {
             if (!only.isEmpty() && !only.contains(w.id())) {
@@ -128,6 +134,65 @@ public final class Runner {
                 }
             }
         }
+        printRatios(medians);
+    }
+
+    /**
+     * {@code -Dforks=N}: runs the whole comparison in N fresh JVMs one after the other (same JVM flags), and prints
+     * for each (peer, workload, metric) the median of the N fork medians. JIT decisions differ from JVM to JVM
+     * and dominate the noise of a single JVM on this machine; a median over forks is what BENCHMARKS.md quotes.
+     */
+    private static void runForks(int forks, String[] args, List<Workload> workloads) throws Exception {
+        String javaCmd = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(javaCmd);
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-Dforks=")) {
+                cmd.add(a);
+            }
+        }
+        cmd.addAll(List.of("-Dforks=1", "-cp", System.getProperty("java.class.path"), Runner.class.getName()));
+        cmd.addAll(Arrays.asList(args));
+        var line = java.util.regex.Pattern.compile(
+                "\\{\"peer\":\"([^\"]+)\",\"workload\":\"([^\"]+)\",\"metric\":\"([^\"]+)\",\"value\":([0-9.]+),"
+                        + "\"n\":(\\d+),\"runs\":(\\d+)}");
+        Map<List<String>, List<Double>> values = new LinkedHashMap<>();
+        Map<List<String>, String> nRuns = new LinkedHashMap<>();
+        for (int f = 0; f < forks; f++) {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+                String l;
+                while ((l = r.readLine()) != null) {
+                    var m = line.matcher(l);
+                    if (m.matches()) {
+                        List<String> key = List.of(m.group(1), m.group(2), m.group(3));
+                        values.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(Double.parseDouble(m.group(4)));
+                        nRuns.put(key, m.group(5) + "," + m.group(6));
+                    }
+                }
+            }
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("fork " + f + " failed: exit " + p.exitValue());
+            }
+        }
+        Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
+        for (var e : values.entrySet()) {
+            List<String> k = e.getKey();
+            double median = median(e.getValue().stream().mapToDouble(Double::doubleValue).toArray());
+            String[] nr = nRuns.get(k).split(",");
+            System.out.printf(Locale.ROOT, "{\"peer\":\"%s\",\"workload\":\"%s\",\"metric\":\"%s\",\"value\":%.1f,"
+                    + "\"n\":%s,\"runs\":%s,\"forks\":%d,\"fork_values\":%s}%n", k.get(0), k.get(1), k.get(2), median,
+                    nr[0], nr[1], forks, e.getValue().stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList());
+            for (Workload w : workloads) {
+                if (w.name().equals(k.get(1)) && w.metric().equals(k.get(2))) {
+                    medians.computeIfAbsent(w.id(), x -> new LinkedHashMap<>()).put(k.get(0), median);
+                }
+            }
+        }
+        printRatios(medians);
+    }
+
+    private static void printRatios(Map<String, Map<String, Double>> medians) {
         System.out.println();
         System.out.println("ratios (peer / cortado; > 1 means cortado is faster)");
         for (var w : medians.entrySet()) {
