@@ -3,6 +3,7 @@ package io.cortado;
 import io.cortado.internal.Checks;
 import io.cortado.internal.RuntimeCore;
 import io.cortado.internal.blocking.BlockingPool;
+import io.cortado.internal.time.TimeDriver;
 import io.cortado.internal.sched.CurrentThreadScheduler;
 import io.cortado.internal.sched.MultiThreadScheduler;
 
@@ -126,6 +127,7 @@ public final class AsyncRuntime implements AutoCloseable {
      */
     public static final class Builder {
         private boolean multiThread = true;
+        private boolean startPaused;
         private int workerThreads = Runtime.getRuntime().availableProcessors();
         private String threadNamePrefix = "cortado";
         private int maxBlockingThreads = 512;
@@ -278,13 +280,24 @@ public final class AsyncRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @param paused whether the runtime's {@link io.cortado.time.Clock} starts paused: time then moves only when
+         *               advanced, by hand or automatically whenever every task waits (for tests; default false)
+         * @return this builder
+         */
+        public Builder startPaused(boolean paused) {
+            this.startPaused = paused;
+            return this;
+        }
+
         /** @return a new, running runtime */
         public AsyncRuntime build() {
             BlockingPool blocking = new BlockingPool(maxBlockingThreads, Checks.saturatedNanos(threadKeepAlive),
                     threadNamePrefix);
+            TimeDriver time = new TimeDriver(startPaused);
             if (!multiThread) {
                 CurrentThreadScheduler scheduler = new CurrentThreadScheduler(eventInterval, globalQueueInterval,
-                        blocking, unhandled);
+                        blocking, time, unhandled);
                 AsyncRuntime rt = new AsyncRuntime(scheduler);
                 scheduler.bindHandle(rt.handle);
                 return rt;
@@ -292,7 +305,7 @@ public final class AsyncRuntime implements AutoCloseable {
             MultiThreadScheduler scheduler = new MultiThreadScheduler(new MultiThreadScheduler.Config(
                     workerThreads, eventInterval, globalQueueInterval, threadNamePrefix, seed, onThreadStart,
                     onThreadStop, onThreadPark, onThreadUnpark, unhandled, blockedWorkerThreshold, onBlockedWorker),
-                    blocking);
+                    blocking, time);
             AsyncRuntime rt = new AsyncRuntime(scheduler);
             scheduler.start(rt.handle);
             return rt;

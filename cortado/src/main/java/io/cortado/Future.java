@@ -89,4 +89,16 @@ public interface Future<T> {
     default FusedFuture<T> fuse() {
         return this instanceof FusedFuture<T> f ? f : new Fuse<>(this);
     }
+
+    /**
+     * Limits this future to {@code limit} on the current runtime's clock: see {@link io.cortado.time.Timeout}.
+     *
+     * @param limit the time limit
+     * @return a future that fails with {@link io.cortado.time.TimeoutException} (and cancels this one) if the limit
+     * passes first
+     * @throws IllegalStateException if no runtime runs this thread
+     */
+    default Future<T> timeout(java.time.Duration limit) {
+        return io.cortado.time.Timeout.timeout(limit, this);
+    }
 }

@@ -108,6 +108,11 @@ public final class Handle {
         return core.flavor();
     }
 
+    /** @return the runtime's clock, which its timers run on */
+    public io.cortado.time.Clock clock() {
+        return core.timeDriver();
+    }
+
     RuntimeCore core() {
         return core;
     }

@@ -35,6 +35,9 @@ public interface RuntimeCore {
     /** @return the number of tasks spawned and not yet completed */
     int aliveTasks();
 
+    /** @return the runtime's timers and clock */
+    io.cortado.internal.time.TimeDriver timeDriver();
+
     /** @return "current_thread" or "multi_thread" */
     String flavor();
 }

@@ -52,6 +52,8 @@ public final class BlockingPool implements Scheduler {
     private int notified;
     private int nextId;
     private boolean shutdown;
+    /** Work queued or running: raised under the lock when queued, lowered when it finished running. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param maxThreads     the bound on threads
@@ -81,6 +83,7 @@ public final class BlockingPool implements Scheduler {
         try {
             if (!shutdown) {
                 queue.addLast(task);
+                inFlight.incrementAndGet();
                 if (idle > 0) {
                     idle--;
                     notified++;
@@ -95,6 +98,7 @@ public final class BlockingPool implements Scheduler {
                     return; // started, or a running thread will take the task later
                 }
                 queue.remove(task);
+                inFlight.decrementAndGet();
             }
         } finally {
             lock.unlock();
@@ -148,6 +152,8 @@ public final class BlockingPool implements Scheduler {
                     // run() reports a failing future through the task; anything else is a bug worth reporting,
                     // but it must not cost the pool a thread (rule 5).
                     Throwables.reportUncaught(t);
+                } finally {
+                    inFlight.decrementAndGet();
                 }
             }
         } finally {
@@ -214,6 +220,14 @@ public final class BlockingPool implements Scheduler {
         }
     }
 
+    /**
+     * @return whether blocking work is queued or running: a paused clock does not auto-advance then, since that
+     * work may be about to wake a task (Tokio's rule)
+     */
+    public boolean isBusy() {
+        return inFlight.get() > 0;
+    }
+
     /** @return the number of live blocking threads */
     public int threadCount() {
         lock.lock();
@@ -245,6 +259,7 @@ public final class BlockingPool implements Scheduler {
             shutdown = true;
             dropped = new ArrayDeque<>(queue);
             queue.clear();
+            inFlight.addAndGet(-dropped.size());
             workAvailable.signalAll();
         } finally {
             lock.unlock();

@@ -11,6 +11,7 @@ import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
+import io.cortado.internal.time.TimeDriver;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -41,6 +42,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       woken, it parks; any wake unparks it.</li>
  *   <li>Releasing the core clears {@code coreParker}, frees {@link #core}, then unparks every waiting thread, which
  *       re-checks the core after registering (so a release cannot slip between a waiter's check and its park).</li>
+ *   <li>Timers: the core owner is the time driver. It fires due timers each round, and when it has nothing to
+ *       run it parks with the next deadline as its time-out; on a paused clock with nothing queued and no
+ *       blocking work in flight it advances the clock to the next deadline instead of parking.</li>
  *   <li>Shutdown sets {@link #shutdown}; whoever holds the core next (the current owner, or the shutting-down thread
  *       once the core is free) cancels every owned task on its own thread ({@link OwnedTasks#close} then
  *       {@link TaskCell#shutdown}). A {@code blockOn} that sees shutdown cancels its future and throws.</li>
@@ -71,8 +75,8 @@ public final class CurrentThreadScheduler extends SchedulerBase {
      * @param blocking            the blocking pool
      */
     public CurrentThreadScheduler(int eventInterval, int globalQueueInterval, BlockingPool blocking,
-                                  UnhandledExceptionPolicy unhandled) {
-        super(new OwnedTasks(1, 4), blocking);
+                                  TimeDriver time, UnhandledExceptionPolicy unhandled) {
+        super(new OwnedTasks(1, 4), blocking, time);
         this.unhandled = unhandled;
         this.eventInterval = eventInterval;
         this.globalQueueInterval = globalQueueInterval;
@@ -90,7 +94,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
     @Override
     public void schedule(TaskCell<?> task) {
         if (tasksShutDown) {
-            return; // every task is complete after shutdown (rule 4); nothing to run, nothing to keep
+            return; // every task is complete after shutdown (rule 5); nothing to run, nothing to keep
         }
         if (task.priority() == Priority.CONTROL) {
             control.add(task);
@@ -127,7 +131,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
     public void taskFailed(TaskCell<?> task, Throwable cause) {
         if (unhandled == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME && !shutdown) {
             shutdownCause = cause;
-            shutdown = true; // the core owner sees it after this poll and shuts the tasks down (rule 4)
+            shutdown = true; // the core owner sees it after this poll and shuts the tasks down (rule 5)
         }
     }
 
@@ -210,6 +214,9 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                     return p.value();
                 }
             }
+            if (time.isDue()) {
+                time.process();
+            }
             int ran = 0;
             TaskCell<?> task;
             while (ran < eventInterval && (task = nextTask()) != null) {
@@ -217,8 +224,26 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 ran++;
             }
             if (ran == 0 && !cx.isWoken() && !shutdown) {
+                if (time.process() > 0) {
+                    continue; // timers fired: their tasks are queued here
+                }
+                if (time.isPaused() && time.hasDeadline() && inject.isEmpty() && control.isEmpty()
+                        && !blocking.isBusy()) {
+                    time.autoAdvance(); // rule 4: nothing to do on a paused clock: jump to the next deadline
+                    continue;
+                }
                 owned.sweepIdle(0);
-                me.park();
+                if (time.tryEnterDriver(me)) {
+                    try {
+                        if (!cx.isWoken() && inject.isEmpty() && control.isEmpty()) {
+                            me.parkNanos(time.parkTimeoutNanos());
+                        }
+                    } finally {
+                        time.exitDriver();
+                    }
+                } else {
+                    me.park();
+                }
             }
         }
     }
@@ -254,7 +279,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
         }
     }
 
-    /** Rule 4: run by the core owner. */
+    /** Rule 5: run by the core owner. */
     private void shutdownTasks() {
         if (tasksShutDown) {
             return;

@@ -112,17 +112,27 @@ final class Idle {
         }
     }
 
-    /** Unlists a parked worker woken for another reason (shutdown), counting it as unparked (not searching). */
-    void unparkById(int worker) {
+    /**
+     * Unlists a parked worker woken for another reason (shutdown, a timer), counting it as unparked (not searching).
+     *
+     * @return {@code false} if it was not listed: a notifier unlisted it first and counted it as searching
+     */
+    boolean unparkById(int worker) {
         synchronized (sleepers) {
             for (int i = 0; i < sleeperCount; i++) {
                 if (sleepers[i] == worker) {
                     sleepers[i] = sleepers[--sleeperCount];
                     state.addAndGet(1 << UNPARK_SHIFT);
-                    return;
+                    return true;
                 }
             }
+            return false;
         }
+    }
+
+    /** @return whether every worker is parked (a snapshot) */
+    boolean allParked() {
+        return unparked(state.get()) == 0;
     }
 
     /** @return the number of parked workers (a snapshot) */

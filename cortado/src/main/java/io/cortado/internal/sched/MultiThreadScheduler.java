@@ -13,6 +13,7 @@ import io.cortado.internal.RuntimeCore;
 import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.TaskCell;
+import io.cortado.internal.time.TimeDriver;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -55,6 +56,10 @@ import java.util.function.Consumer;
  *       shutdown.</li>
  *   <li>{@code blockInPlace} hands the worker (queues, LIFO slot, index) to a new thread before the blocking call,
  *       then the old thread finishes its current poll and ends; its later wakes take the remote path.</li>
+ *   <li>Timers: a worker about to park first fires due timers; one parking worker at a time parks in the
+ *       time driver with the next deadline as its time-out (the others park without one), and a busy worker fires
+ *       due timers every {@code eventInterval} ticks. On a paused clock, the driver worker that finds every worker
+ *       parked, no queued work and no blocking work in flight advances the clock to the next deadline.</li>
  *   <li>Shutdown: the flag stops every worker loop; every owned task is cancelled ({@link OwnedTasks#close} then
  *       {@link TaskCell#shutdown}: idle tasks on the calling thread, running ones by their worker when the poll
  *       returns); the worker threads are joined.</li>
@@ -94,8 +99,8 @@ public final class MultiThreadScheduler extends SchedulerBase {
     }
 
     /** @param config the settings @param blocking the blocking pool */
-    public MultiThreadScheduler(Config config, BlockingPool blocking) {
-        super(new OwnedTasks(config.workers(), 4 * config.workers()), blocking);
+    public MultiThreadScheduler(Config config, BlockingPool blocking, TimeDriver time) {
+        super(new OwnedTasks(config.workers(), 4 * config.workers()), blocking, time);
         this.config = config;
         this.idle = new Idle(config.workers());
         this.workers = new Worker[config.workers()];
@@ -174,7 +179,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
     public void taskFailed(TaskCell<?> task, Throwable cause) {
         if (config.unhandled() == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME && !shutdown) {
             // Close the task list first, so that once isShutdown() is true every later spawn is cancelled at once;
-            // close() cancels the tasks left (rule 7).
+            // close() cancels the tasks left (rule 8).
             owned.close();
             shutdownCause = cause;
             shutdown = true;
@@ -252,6 +257,9 @@ public final class MultiThreadScheduler extends SchedulerBase {
      */
     private boolean runSome(WorkerThread thread, Worker w) {
         for (int i = 0; i < RUN_BATCH && !shutdown && thread.worker == w; i++) {
+            if (w.tick % config.eventInterval() == 0 && time.isDue()) {
+                time.process(); // rule 7: a busy worker fires due timers on its maintenance tick
+            }
             TaskCell<?> task = nextTask(w);
             if (task == null) {
                 task = steal(w);
@@ -374,6 +382,9 @@ public final class MultiThreadScheduler extends SchedulerBase {
     }
 
     private void park(Worker w) {
+        if (time.process() > 0) {
+            return; // timers fired: their tasks are on this worker now
+        }
         runHook(config.onThreadPark());
         if (w.peekLifo() != null) {
             return; // the hook woke a task onto this worker: run it instead of parking
@@ -384,9 +395,34 @@ public final class MultiThreadScheduler extends SchedulerBase {
         }
         w.searching = false;
         while (!shutdown) {
-            w.parker.park();
+            if (time.tryEnterDriver(w.parker)) {
+                try {
+                    if (time.isPaused() && time.hasDeadline() && idle.allParked() && !anyWorkPending()
+                            && !blocking.isBusy()) {
+                        // Rule 7: every worker idle on a paused clock: jump to the next deadline. Unlist first, so
+                        // the tasks the timers wake land on a worker that runs them.
+                        if (idle.unparkById(w.index)) {
+                            time.autoAdvance();
+                        } else {
+                            w.searching = true;
+                        }
+                        break;
+                    }
+                    w.parker.parkNanos(time.parkTimeoutNanos());
+                } finally {
+                    time.exitDriver();
+                }
+            } else {
+                w.parker.park();
+            }
             if (!idle.isParked(w.index)) {
                 w.searching = true; // the notifier counted this worker as searching (Idle rule 1)
+                break;
+            }
+            if (time.isDue()) { // a deadline passed: stop parking; the next park() fires it
+                if (!idle.unparkById(w.index)) {
+                    w.searching = true;
+                }
                 break;
             }
         }
@@ -472,7 +508,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         }
     }
 
-    /** Rule 7. */
+    /** Rule 8. */
     @Override
     public boolean shutdown(long nanos) {
         if (insideRuntime()) {

@@ -10,6 +10,7 @@ import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
+import io.cortado.internal.time.TimeDriver;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -26,14 +27,21 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
 
     final OwnedTasks owned;
     final BlockingPool blocking;
+    final TimeDriver time;
     /** Set once shutdown begins (by {@code shutdown} or the unhandled-exception policy); never unset. */
     volatile boolean shutdown;
     /** The task failure that shut the runtime down, if the unhandled-exception policy did. */
     volatile Throwable shutdownCause;
 
-    SchedulerBase(OwnedTasks owned, BlockingPool blocking) {
+    SchedulerBase(OwnedTasks owned, BlockingPool blocking, TimeDriver time) {
         this.owned = owned;
         this.blocking = blocking;
+        this.time = time;
+    }
+
+    @Override
+    public final TimeDriver timeDriver() {
+        return time;
     }
 
     /** Binds and schedules a new task; after shutdown the task is cancelled at once (OwnedTasks rule 2). */

@@ -6,4 +6,5 @@
  */
 module io.cortado {
     exports io.cortado;
+    exports io.cortado.time;
 }

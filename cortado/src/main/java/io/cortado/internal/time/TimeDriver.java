@@ -1,0 +1,325 @@
+package io.cortado.internal.time;
+
+import io.cortado.internal.Checks;
+import io.cortado.internal.sched.Parker;
+import io.cortado.time.Clock;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A runtime's timers and clock: a {@link TimerWheel} behind a lock, the clock it is read against (system or
+ * paused), and the hand-off with whichever thread parks "in the driver" (its park time-out is the next deadline).
+ *
+ * <h2>Rules</h2>
+ * <ol>
+ *   <li><b>Time.</b> Driver time is nanoseconds since the driver was made. A tick is a millisecond. A deadline at
+ *       {@code d} ns is filed at tick {@code ceil(d / 1 ms)} and fires once the clock reads at least that tick,
+ *       so a timer never fires early; it fires late by at most a tick plus the time it takes a thread to notice.</li>
+ *   <li><b>Lock.</b> The wheel, the clock's pause state and {@link #nextTick} are written under {@link #lock}.
+ *       Entries fire outside it, so a waker may register new timers.</li>
+ *   <li><b>Who fires.</b> {@link #process} fires what is due; any thread may call it. The scheduler calls it
+ *       before a worker parks, on a busy worker's maintenance tick, and in the driver thread when its timed park
+ *       ends.</li>
+ *   <li><b>No missed deadline.</b> At most one thread at a time parks in the driver ({@link #tryEnterDriver}); it
+ *       publishes its {@link Parker} (volatile) and then reads {@link #nextTick} (volatile) to choose its time-out.
+ *       A registration that lowers {@code nextTick} writes it (volatile) and then reads the parker (volatile) and
+ *       unparks it. Both sides write, then read (Dekker): either the parker sees the new deadline or the
+ *       registration sees the parker, whose next park then returns at once.</li>
+ *   <li><b>Paused time</b> moves only by {@link #advance} and {@link #autoAdvance}; the scheduler calls the latter
+ *       only when every worker is idle, no work is queued and no blocking work is in flight.</li>
+ * </ol>
+ * Guarded by {@code TimerWheelTest}, {@code TimeDriverTest} and the timer behaviour suite run on both runtime
+ * flavours ({@code TimeBehaviourTest}).
+ */
+public final class TimeDriver implements Clock {
+    private static final long TICK = 1_000_000L;
+    private static final VarHandle DRIVER_HELD;
+
+    static {
+        try {
+            DRIVER_HELD = MethodHandles.lookup().findVarHandle(TimeDriver.class, "driverHeld", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final TimerWheel wheel = new TimerWheel();
+    private final long originNanos = System.nanoTime();
+    private final Instant originInstant = Instant.now();
+    /** Added to the system clock's reading; changes when a paused clock resumes. Under the lock, read volatile. */
+    private volatile long skewNanos;
+    private volatile boolean paused;
+    /** The paused clock's reading. Under the lock, read volatile. */
+    private volatile long pausedNanos;
+    /** The earliest filed deadline (a lower bound), or {@link Long#MAX_VALUE}; rule 4. */
+    private volatile long nextTick = Long.MAX_VALUE;
+    @SuppressWarnings("unused") // through DRIVER_HELD
+    private volatile int driverHeld;
+    /** The parker of the thread parked in the driver, or {@code null}; rule 4. */
+    private volatile Parker driverParker;
+
+    /** @param startPaused whether the clock starts paused */
+    public TimeDriver(boolean startPaused) {
+        this.paused = startPaused;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Clock
+
+    /** @return driver time: nanoseconds since the driver was made (rule 1) */
+    public long nanos() {
+        return paused ? pausedNanos : System.nanoTime() - originNanos + skewNanos;
+    }
+
+    /** @return the driver time of {@code instant}, clamped to [0, Long.MAX_VALUE / 2] */
+    public long nanosOf(Instant instant) {
+        Duration d = Duration.between(originInstant, instant);
+        if (d.isNegative()) {
+            return 0;
+        }
+        try {
+            return Math.min(d.toNanos(), Long.MAX_VALUE / 2);
+        } catch (ArithmeticException tooFar) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    /** @return the instant of a driver time */
+    public Instant instantOf(long nanos) {
+        return originInstant.plusNanos(nanos);
+    }
+
+    @Override
+    public Instant now() {
+        return instantOf(nanos());
+    }
+
+    @Override
+    public boolean isPaused() {
+        return paused;
+    }
+
+    @Override
+    public void pause() {
+        lock.lock();
+        try {
+            if (!paused) {
+                pausedNanos = nanos();
+                paused = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void resume() {
+        lock.lock();
+        try {
+            if (paused) {
+                skewNanos = pausedNanos - (System.nanoTime() - originNanos);
+                paused = false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        wakeDriver(); // the parked driver's time-out was computed for a clock that did not move
+    }
+
+    @Override
+    public void advance(Duration duration) {
+        long by = Checks.saturatedNanos(Checks.checkNotNegative(duration, "duration"));
+        lock.lock();
+        try {
+            if (!paused) {
+                throw new IllegalStateException("Clock.advance needs a paused clock: build the runtime with "
+                        + "startPaused(true) or call clock.pause() first");
+            }
+            pausedNanos = by > Long.MAX_VALUE / 2 - pausedNanos ? Long.MAX_VALUE / 2 : pausedNanos + by;
+        } finally {
+            lock.unlock();
+        }
+        process();
+    }
+
+    /**
+     * Rule 5: jumps a paused clock to the next deadline and fires what is due there.
+     *
+     * @return whether any timer fired
+     */
+    public boolean autoAdvance() {
+        lock.lock();
+        try {
+            long next = nextTick;
+            if (!paused || next == Long.MAX_VALUE) {
+                return false;
+            }
+            pausedNanos = Math.max(pausedNanos, next * TICK);
+        } finally {
+            lock.unlock();
+        }
+        return process() > 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Timers
+
+    /**
+     * Files {@code entry} for {@code deadlineNanos} (driver time), moving it if it was filed already.
+     *
+     * @return {@code false} if the deadline has passed: the entry was not filed and the caller treats it as due
+     */
+    public boolean register(TimerEntry entry, long deadlineNanos) {
+        long tick = ceilTick(deadlineNanos);
+        boolean earlier;
+        lock.lock();
+        try {
+            wheel.remove(entry);
+            entry.deadlineTick = tick;
+            if (tick <= currentTick() || !wheel.insert(entry)) {
+                entry.setFired(true);
+                return false;
+            }
+            entry.setFired(false);
+            earlier = tick < nextTick;
+            if (earlier) {
+                nextTick = tick;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (earlier) {
+            wakeDriver(); // rule 4
+        }
+        return true;
+    }
+
+    /** Removes {@code entry} from the wheel if it is filed (O(1)). */
+    public void cancel(TimerEntry entry) {
+        lock.lock();
+        try {
+            wheel.remove(entry);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Fires every entry due now (rule 3).
+     *
+     * @return how many fired
+     */
+    public int process() {
+        int fired = 0;
+        for (; ; ) {
+            TimerEntry due;
+            lock.lock();
+            try {
+                due = wheel.poll(currentTick());
+                if (due == null) {
+                    long next = wheel.nextExpiration();
+                    nextTick = next < 0 ? Long.MAX_VALUE : next;
+                    return fired;
+                }
+                for (TimerEntry e = due; e != null; e = e.next) {
+                    e.setFired(true);
+                }
+            } finally {
+                lock.unlock();
+            }
+            while (due != null) {
+                TimerEntry following = due.next;
+                due.next = null;
+                due.fire();
+                fired++;
+                due = following;
+            }
+        }
+    }
+
+    /** @return whether a filed deadline has passed (a volatile read and a clock read: the maintenance check) */
+    public boolean isDue() {
+        long next = nextTick;
+        return next != Long.MAX_VALUE && next <= currentTick();
+    }
+
+    /** @return whether a deadline may be pending (a volatile read; a stale "yes" costs one empty advance) */
+    public boolean hasDeadline() {
+        return nextTick != Long.MAX_VALUE;
+    }
+
+    /** @return whether no timer is filed (under the lock) */
+    public boolean isEmpty() {
+        lock.lock();
+        try {
+            return wheel.size() == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the number of filed timers (under the lock; for tests and metrics) */
+    public int size() {
+        lock.lock();
+        try {
+            return wheel.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Parking in the driver (rule 4)
+
+    /**
+     * Becomes the thread parked in the driver, if none is.
+     *
+     * @param parker the caller's parker, unparked when an earlier deadline is filed
+     * @return whether the caller is now the driver (it must call {@link #exitDriver} after parking)
+     */
+    public boolean tryEnterDriver(Parker parker) {
+        if (!DRIVER_HELD.compareAndSet(this, 0, 1)) {
+            return false;
+        }
+        driverParker = parker;
+        return true;
+    }
+
+    /**
+     * @return how long the driver may park: nanoseconds until the next deadline, or {@link Long#MAX_VALUE} when no
+     * timer is filed or the clock is paused (paused time moves only by advancing)
+     */
+    public long parkTimeoutNanos() {
+        long next = nextTick;
+        if (next == Long.MAX_VALUE || paused) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, next * TICK - nanos());
+    }
+
+    /** Stops being the driver. */
+    public void exitDriver() {
+        driverParker = null;
+        DRIVER_HELD.setRelease(this, 0);
+    }
+
+    private void wakeDriver() {
+        Parker p = driverParker;
+        if (p != null) {
+            p.unpark();
+        }
+    }
+
+    private long currentTick() {
+        return nanos() / TICK;
+    }
+
+    private static long ceilTick(long nanos) {
+        return nanos <= 0 ? 0 : (nanos - 1) / TICK + 1;
+    }
+}
