@@ -59,7 +59,8 @@ import java.util.function.Consumer;
  *   <li>Timers: a worker about to park first fires due timers; one parking worker at a time parks in the
  *       time driver with the next deadline as its time-out (the others park without one), and a busy worker fires
  *       due timers every {@code eventInterval} ticks. On a paused clock, the driver worker that finds every worker
- *       parked, no queued work and no blocking work in flight advances the clock to the next deadline.</li>
+ *       parked, no queued work, no blocking work in flight, and a task or a {@code blockOn} waiting, advances the
+ *       clock to the next deadline; the last worker to park nudges the driver so it looks again.</li>
  *   <li>Shutdown: the flag stops every worker loop; every owned task is cancelled ({@link OwnedTasks#close} then
  *       {@link TaskCell#shutdown}: idle tasks on the calling thread, running ones by their worker when the poll
  *       returns); the worker threads are joined.</li>
@@ -394,11 +395,14 @@ public final class MultiThreadScheduler extends SchedulerBase {
             notifyParked();
         }
         w.searching = false;
+        if (time.isPaused() && idle.allParked()) {
+            time.wakeDriver(); // the last worker to park: the driver re-checks whether to advance paused time
+        }
         while (!shutdown) {
             if (time.tryEnterDriver(w.parker)) {
                 try {
                     if (time.isPaused() && time.hasDeadline() && idle.allParked() && !anyWorkPending()
-                            && !blocking.isBusy()) {
+                            && !blocking.isBusy() && (owned.size() > 0 || !waiters.isEmpty())) {
                         // Rule 7: every worker idle on a paused clock: jump to the next deadline. Unlist first, so
                         // the tasks the timers wake land on a worker that runs them.
                         if (idle.unparkById(w.index)) {

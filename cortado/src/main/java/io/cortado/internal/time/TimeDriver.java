@@ -308,7 +308,8 @@ public final class TimeDriver implements Clock {
         DRIVER_HELD.setRelease(this, 0);
     }
 
-    private void wakeDriver() {
+    /** Unparks the thread parked in the driver, if any, so it re-evaluates (e.g. the last worker just parked). */
+    public void wakeDriver() {
         Parker p = driverParker;
         if (p != null) {
             p.unpark();
