@@ -2,7 +2,6 @@ package io.cortado.internal.sched;
 
 import io.cortado.Futures;
 import io.cortado.Priority;
-import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
 import io.cortado.testing.RuntimeTestBase;
 import org.jetbrains.lincheck.datastructures.IntGen;
@@ -24,24 +23,10 @@ import java.util.concurrent.TimeUnit;
  */
 @Param(name = "item", gen = IntGen.class, conf = "1:9")
 public class InjectQueueLincheckTest extends RuntimeTestBase {
-    private static final Scheduler NONE = new Scheduler() {
-        @Override
-        public void schedule(TaskCell<?> task) {
-        }
-
-        @Override
-        public void yieldTask(TaskCell<?> task) {
-        }
-
-        @Override
-        public void release(TaskCell<?> task) {
-        }
-    };
-
     private final InjectQueue queue = new InjectQueue();
 
     private static TaskCell<?> task(int item) {
-        return new TaskCell<>(Futures.ready(item), NONE, Integer.toString(item), Priority.DATA);
+        return new TaskCell<>(Futures.ready(item), InjectQueueTest.NONE, Integer.toString(item), Priority.DATA);
     }
 
     private static String name(TaskCell<?> t) {

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link InjectQueue}: FIFO, batches, and many producers against two consumers with nothing lost or doubled. */
 class InjectQueueTest extends RuntimeTestBase {
-    private static final Scheduler NONE = new Scheduler() {
+    /** A scheduler that does nothing: the queue tests never run their tasks. */
+    static final Scheduler NONE = new Scheduler() {
         @Override
         public void schedule(TaskCell<?> task) {
         }
