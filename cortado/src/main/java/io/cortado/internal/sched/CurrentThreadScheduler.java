@@ -215,7 +215,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 }
             }
             if (time.isDue()) {
-                time.process();
+                time.process(eventInterval);
             }
             int ran = 0;
             TaskCell<?> task;
@@ -224,7 +224,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 ran++;
             }
             if (ran == 0 && !cx.isWoken() && !shutdown) {
-                if (time.process() > 0) {
+                if (time.process(eventInterval) > 0) {
                     continue; // timers fired: their tasks are queued here
                 }
                 if (time.isPaused() && time.hasDeadline() && inject.isEmpty() && control.isEmpty()

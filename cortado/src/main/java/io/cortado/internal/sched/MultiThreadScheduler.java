@@ -77,6 +77,8 @@ public final class MultiThreadScheduler extends SchedulerBase {
     static final boolean LIFO_STEALABLE = Boolean.getBoolean("cortado.lifoStealable");
     private static final int CONTROL_STREAK = 16;
     private static final int RUN_BATCH = 64;
+    /** Timers fired per call: half the local queue, so their tasks never overflow into the global queue. */
+    private static final int FIRE_BATCH = LocalQueue.CAPACITY / 2;
 
     private final Worker[] workers;
     private final InjectQueue inject = new InjectQueue();
@@ -259,7 +261,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
     private boolean runSome(WorkerThread thread, Worker w) {
         for (int i = 0; i < RUN_BATCH && !shutdown && thread.worker == w; i++) {
             if (w.tick % config.eventInterval() == 0 && time.isDue()) {
-                time.process(); // rule 7: a busy worker fires due timers on its maintenance tick
+                time.process(FIRE_BATCH); // rule 7: a busy worker fires due timers on its maintenance tick
             }
             TaskCell<?> task = nextTask(w);
             if (task == null) {
@@ -383,7 +385,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
     }
 
     private void park(Worker w) {
-        if (time.process() > 0) {
+        if (time.process(FIRE_BATCH) > 0) {
             return; // timers fired: their tasks are on this worker now
         }
         runHook(config.onThreadPark());

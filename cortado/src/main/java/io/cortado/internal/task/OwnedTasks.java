@@ -31,12 +31,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       lock, the same lock {@link #bind} checks it under.</li>
  *   <li>{@link #close} returns every task bound before it closed the shard holding it and not complete then;
  *       a complete task needs no cancelling.</li>
- *   <li><b>Bounded garbage.</b> A bind sweeps its shard when the shard holds at least twice as many tasks as the
- *       last sweep left, plus {@value #SWEEP_SLACK}; so sweeping costs O(1) amortised per bind, and a shard never
- *       holds more than about twice its live tasks. A worker about to park calls {@link #sweepIdle}, which sweeps
- *       its own shard and the shared shards if they hold at least {@value #IDLE_SWEEP_MIN} completed tasks (known
- *       from the counts of rule 5), so an idle runtime keeps fewer than that many completed tasks reachable per
- *       shard, and a park never walks a long list of live tasks for nothing.</li>
+ *   <li><b>Bounded garbage, bounded pauses.</b> Sweeping is incremental: a pass walks the list from a cursor a
+ *       few nodes at a time ({@value #BIND_SWEEP_STEPS} per bind, at most {@value #IDLE_SWEEP_STEPS} per park), so
+ *       no spawn and no park walks a long list at once. Each time a shard has grown by half (and at least
+ *       {@value #SWEEP_SLACK}) since its last pass, a bind looks at its garbage count (rule 5) and starts a pass if
+ *       at least half of what is linked is garbage: a pass removes at least as many tasks as it keeps, sweeping
+ *       costs O(1) per bind, and a shard holds a small multiple of its live tasks. A worker about to park calls
+ *       {@link #sweepIdle}, which advances the passes of its own shard and the shared shards that hold at least
+ *       {@value #IDLE_SWEEP_MIN} completed tasks making up at least half of what is linked; so an idle runtime
+ *       ends up keeping fewer completed tasks than that, or than its live ones, reachable per shard.</li>
  *   <li><b>Counting.</b> Per shard, live = bound - completed, and garbage = completed - removed by sweeps. Binds
  *       and removals are counted under the shard lock. A completion is counted in the completing owner's own row
  *       (plain counters written only by the thread that holds that owner slot, read with opaque loads) or, from
@@ -54,6 +57,10 @@ public final class OwnedTasks {
     static final int SWEEP_SLACK = 64;
     /** Completed tasks a shard must hold before a parking worker sweeps it (rule 4). */
     static final int IDLE_SWEEP_MIN = 1024;
+    /** Nodes a parking worker's sweep visits at most, over all shards (rule 4): a bounded pause. */
+    static final int IDLE_SWEEP_STEPS = 2048;
+    /** Nodes each bind visits while its shard's sweep pass is under way (rule 4). */
+    static final int BIND_SWEEP_STEPS = 4;
 
     private final Shard[] shards;
     private final int owners;
@@ -137,19 +144,22 @@ public final class OwnedTasks {
      * tasks; skips a shard whose lock is busy.
      */
     public void sweepIdle(int owner) {
+        int budget = IDLE_SWEEP_STEPS;
         if (owner >= 0) {
-            sweepIfGarbage(owner);
+            budget -= sweepIfGarbage(owner, budget);
         }
-        for (int i = owners; i < shards.length; i++) {
-            sweepIfGarbage(i);
+        for (int i = owners; i < shards.length && budget > 0; i++) {
+            budget -= sweepIfGarbage(i, budget);
         }
     }
 
-    private void sweepIfGarbage(int i) {
+    private int sweepIfGarbage(int i, int budget) {
         Shard s = shards[i];
-        if (completedIn(i) - s.removedOpaque() >= IDLE_SWEEP_MIN) {
-            s.sweepIfFree();
+        long garbage = completedIn(i) - s.removedOpaque();
+        if (garbage >= IDLE_SWEEP_MIN && 2 * garbage >= s.linkedRacy()) {
+            return s.sweepIfFree(budget);
         }
+        return 0;
     }
 
     /** @return the number of tasks linked in all shards, live or completed and not yet swept (for tests) */
@@ -192,7 +202,7 @@ public final class OwnedTasks {
 
     /** One list and its lock (rule 1); the lock word shares the cache line of the list it guards. */
     @SuppressWarnings("unused")
-    private static final class Shard extends SpinLock {
+    private final class Shard extends SpinLock {
         private static final VarHandle BOUND;
         private static final VarHandle REMOVED;
 
@@ -208,8 +218,12 @@ public final class OwnedTasks {
         private TaskCell<?> head;
         /** Tasks linked now, live or completed. */
         private int linked;
-        /** What the last sweep left linked. */
-        private int afterSweep;
+        /** The size at which a bind next looks at the garbage count (rule 4). */
+        private int checkAt = SWEEP_SLACK;
+        /** A sweep pass is under way: each bind and each parking worker's look advances it (rule 4). */
+        private boolean sweeping;
+        /** The node after which the sweep pass continues; {@code null}: at the head. */
+        private TaskCell<?> cursor;
         private boolean closed;
         /** Tasks ever bound here; written under the lock, read opaque by {@link #size}. */
         private long bound;
@@ -223,8 +237,17 @@ public final class OwnedTasks {
                 if (closed) {
                     return false;
                 }
-                if (linked >= 2 * afterSweep + SWEEP_SLACK) {
-                    sweepLocked();
+                if (sweeping) {
+                    sweepSome(BIND_SWEEP_STEPS);
+                } else if (linked >= checkAt) {
+                    // Rule 4: sweep only when at least half of what is linked is garbage, so a pass never walks
+                    // a long list of live tasks for little; look again after growing by half.
+                    if (2 * (completedIn(index) - removed) >= linked) {
+                        sweeping = true;
+                        sweepSome(BIND_SWEEP_STEPS);
+                    } else {
+                        checkAt = linked + Math.max(SWEEP_SLACK, linked / 2);
+                    }
                 }
                 task.ownedShard = index + 1;
                 task.nextOwned = head;
@@ -241,25 +264,41 @@ public final class OwnedTasks {
             return (long) BOUND.getOpaque(this);
         }
 
+        /** @return the linked count, read without the lock (a heuristic's snapshot) */
+        int linkedRacy() {
+            return linked;
+        }
+
         long removedOpaque() {
             return (long) REMOVED.getOpaque(this);
         }
 
-        void sweepIfFree() {
+        /** @return how many nodes it visited (0 if the lock was busy) */
+        int sweepIfFree(int steps) {
             if (!tryLock()) {
-                return; // busy: the next park sees the garbage if the holder is not sweeping it already
+                return 0; // busy: the next park sees the garbage if the holder is not sweeping it already
             }
             try {
-                sweepLocked();
+                sweeping = true;
+                return sweepSome(steps);
             } finally {
                 unlock();
             }
         }
 
-        private void sweepLocked() {
-            TaskCell<?> prev = null;
-            int n = 0;
-            for (TaskCell<?> t = head; t != null; ) {
+        /**
+         * Rule 4's incremental sweep: walks up to {@code steps} nodes from the cursor, unlinking completed tasks.
+         * Binds link at the head, before the cursor, and only sweeps unlink, so the cursor stays valid. A pass that
+         * reaches the end ends the sweeping and schedules the next look.
+         *
+         * @return the nodes visited
+         */
+        private int sweepSome(int steps) {
+            TaskCell<?> prev = cursor;
+            TaskCell<?> t = prev == null ? head : prev.nextOwned;
+            int visited = 0;
+            int unlinked = 0;
+            while (t != null && visited < steps) {
                 TaskCell<?> next = t.nextOwned;
                 if (t.isFinished()) {
                     t.nextOwned = null;
@@ -268,15 +307,23 @@ public final class OwnedTasks {
                     } else {
                         prev.nextOwned = next;
                     }
+                    unlinked++;
                 } else {
                     prev = t;
-                    n++;
                 }
                 t = next;
+                visited++;
             }
-            REMOVED.setOpaque(this, removed + (linked - n));
-            linked = n;
-            afterSweep = n;
+            linked -= unlinked;
+            REMOVED.setOpaque(this, removed + unlinked);
+            if (t == null) { // the pass is complete
+                cursor = null;
+                sweeping = false;
+                checkAt = linked + Math.max(SWEEP_SLACK, linked / 2);
+            } else {
+                cursor = prev;
+            }
+            return visited;
         }
 
         int linkedLocked() {

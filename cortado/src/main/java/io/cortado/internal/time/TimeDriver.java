@@ -21,9 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       so a timer never fires early; it fires late by at most a tick plus the time it takes a thread to notice.</li>
  *   <li><b>Lock.</b> The wheel, the clock's pause state and {@link #nextTick} are written under {@link #lock}.
  *       Entries fire outside it, so a waker may register new timers.</li>
- *   <li><b>Who fires.</b> {@link #process} fires what is due; any thread may call it. The scheduler calls it
- *       before a worker parks, on a busy worker's maintenance tick, and in the driver thread when its timed park
- *       ends.</li>
+ *   <li><b>Who fires.</b> {@link #process} fires what is due, at most {@code limit} entries per call; any thread
+ *       may call it. Due entries beyond the limit wait, marked fired, in a FIFO pending list (and {@link #nextTick}
+ *       says "due now"), so a worker that fires timers on its maintenance tick wakes no more tasks than its local
+ *       queue holds, and woken tasks never overflow behind a backlog in the global queue. The scheduler calls it
+ *       before a worker parks and on a busy worker's maintenance tick.</li>
  *   <li><b>No missed deadline.</b> At most one thread at a time parks in the driver ({@link #tryEnterDriver}); it
  *       publishes its {@link Parker} (volatile) and then reads {@link #nextTick} (volatile) to choose its time-out.
  *       A registration that lowers {@code nextTick} writes it (volatile) and then reads the parker (volatile) and
@@ -62,6 +64,9 @@ public final class TimeDriver implements Clock {
     private volatile int driverHeld;
     /** The parker of the thread parked in the driver, or {@code null}; rule 4. */
     private volatile Parker driverParker;
+    /** Rule 3: due entries not fired yet, oldest first; under the lock. */
+    private TimerEntry pendingHead;
+    private TimerEntry pendingTail;
 
     /** @param startPaused whether the clock starts paused */
     public TimeDriver(boolean startPaused) {
@@ -144,7 +149,7 @@ public final class TimeDriver implements Clock {
         } finally {
             lock.unlock();
         }
-        process();
+        process(Integer.MAX_VALUE);
     }
 
     /**
@@ -163,7 +168,7 @@ public final class TimeDriver implements Clock {
         } finally {
             lock.unlock();
         }
-        return process() > 0;
+        return process(Integer.MAX_VALUE) > 0;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -179,7 +184,7 @@ public final class TimeDriver implements Clock {
         boolean earlier;
         lock.lock();
         try {
-            wheel.remove(entry);
+            unlink(entry);
             entry.deadlineTick = tick;
             if (tick <= currentTick() || !wheel.insert(entry)) {
                 entry.setFired(true);
@@ -203,49 +208,104 @@ public final class TimeDriver implements Clock {
     public void cancel(TimerEntry entry) {
         lock.lock();
         try {
-            wheel.remove(entry);
+            unlink(entry);
         } finally {
             lock.unlock();
         }
     }
 
+    /** Takes {@code e} out of the wheel or the pending list, wherever it is (under the lock). */
+    private void unlink(TimerEntry e) {
+        if (e.filed) {
+            wheel.remove(e);
+        } else if (e.pending) {
+            if (e.prev != null) {
+                e.prev.next = e.next;
+            } else {
+                pendingHead = e.next;
+            }
+            if (e.next != null) {
+                e.next.prev = e.prev;
+            } else {
+                pendingTail = e.prev;
+            }
+            e.prev = null;
+            e.next = null;
+            e.pending = false;
+        }
+    }
+
     /**
-     * Fires every entry due now (rule 3).
+     * Fires up to {@code limit} due entries (rule 3).
      *
+     * @param limit the most entries to fire in this call
      * @return how many fired
      */
-    public int process() {
+    public int process(int limit) {
         int fired = 0;
-        for (; ; ) {
-            TimerEntry due;
+        while (fired < limit) {
+            TimerEntry batch;
             lock.lock();
             try {
-                due = wheel.poll(currentTick());
-                if (due == null) {
-                    long next = wheel.nextExpiration();
-                    nextTick = next < 0 ? Long.MAX_VALUE : next;
-                    return fired;
+                if (pendingHead == null) {
+                    TimerEntry due = wheel.poll(currentTick());
+                    if (due == null) {
+                        long next = wheel.nextExpiration();
+                        nextTick = next < 0 ? Long.MAX_VALUE : next;
+                        return fired;
+                    }
+                    for (TimerEntry e = due; e != null; ) {
+                        TimerEntry following = e.next;
+                        e.setFired(true);
+                        e.pending = true;
+                        e.next = null;
+                        e.prev = pendingTail;
+                        if (pendingTail == null) {
+                            pendingHead = e;
+                        } else {
+                            pendingTail.next = e;
+                        }
+                        pendingTail = e;
+                        e = following;
+                    }
                 }
-                for (TimerEntry e = due; e != null; e = e.next) {
-                    e.setFired(true);
+                batch = pendingHead;
+                TimerEntry last = batch;
+                int n = 1;
+                while (n < limit - fired && last.next != null) {
+                    last = last.next;
+                    n++;
+                }
+                pendingHead = last.next;
+                if (pendingHead == null) {
+                    pendingTail = null;
+                } else {
+                    pendingHead.prev = null;
+                    nextTick = 0; // rule 3: more are due now
+                }
+                last.next = null;
+                for (TimerEntry e = batch; e != null; e = e.next) {
+                    e.pending = false;
                 }
             } finally {
                 lock.unlock();
             }
-            while (due != null) {
-                TimerEntry following = due.next;
-                due.next = null;
-                due.fire();
+            while (batch != null) {
+                TimerEntry following = batch.next;
+                batch.next = null;
+                batch.prev = null;
+                batch.fire();
                 fired++;
-                due = following;
+                batch = following;
             }
         }
+        return fired;
     }
 
     /** @return whether a filed deadline has passed (a volatile read and a clock read: the maintenance check) */
     public boolean isDue() {
         long next = nextTick;
-        return next != Long.MAX_VALUE && next <= currentTick();
+        return next == 0 || next != Long.MAX_VALUE && next <= currentTick();
     }
 
     /** @return whether a deadline may be pending (a volatile read; a stale "yes" costs one empty advance) */
@@ -257,7 +317,7 @@ public final class TimeDriver implements Clock {
     public boolean isEmpty() {
         lock.lock();
         try {
-            return wheel.size() == 0;
+            return wheel.size() == 0 && pendingHead == null;
         } finally {
             lock.unlock();
         }
@@ -267,7 +327,11 @@ public final class TimeDriver implements Clock {
     public int size() {
         lock.lock();
         try {
-            return wheel.size();
+            int n = wheel.size();
+            for (TimerEntry e = pendingHead; e != null; e = e.next) {
+                n++;
+            }
+            return n;
         } finally {
             lock.unlock();
         }

@@ -12,6 +12,8 @@ public abstract class TimerEntry {
     int level;
     int slot;
     boolean filed;
+    /** Due and taken out of the wheel, waiting in the driver's pending list to be fired (links reused). */
+    boolean pending;
     /**
      * Set under the driver lock when the deadline has passed (and cleared when the entry is registered again), so
      * a re-registration racing with a firing cannot be completed by the old deadline. Read without the lock.
