@@ -1,6 +1,7 @@
 package io.cortado.internal.time;
 
 import io.cortado.internal.Checks;
+import io.cortado.internal.SpinLock;
 import io.cortado.internal.sched.Parker;
 import io.cortado.time.Clock;
 
@@ -8,7 +9,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A runtime's timers and clock: a {@link TimerWheel} behind a lock, the clock it is read against (system or
@@ -49,7 +49,7 @@ public final class TimeDriver implements Clock {
         }
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final SpinLock lock = new SpinLock();
     private final TimerWheel wheel = new TimerWheel();
     private final long originNanos = System.nanoTime();
     private final Instant originInstant = Instant.now();
