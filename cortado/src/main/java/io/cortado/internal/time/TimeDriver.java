@@ -39,6 +39,8 @@ import java.time.Instant;
  */
 public final class TimeDriver implements Clock {
     private static final long TICK = 1_000_000L;
+    /** Entries moved ahead of time from level 1 per {@link #process} call (the wheel's rule 5). */
+    private static final int PRECASCADE_STEPS = 256;
     private static final VarHandle DRIVER_HELD;
 
     static {
@@ -250,6 +252,7 @@ public final class TimeDriver implements Clock {
                 if (pendingHead == null) {
                     TimerEntry due = wheel.poll(currentTick());
                     if (due == null) {
+                        wheel.precascade(PRECASCADE_STEPS);
                         long next = wheel.nextExpiration();
                         nextTick = next < 0 ? Long.MAX_VALUE : next;
                         return fired;

@@ -18,6 +18,13 @@ package io.cortado.internal.time;
  *   <li>{@link #poll} takes the next expired slot whole; entries in it whose deadline is still ahead (a slot above
  *       level 0 covers many ticks) are filed again, lower down (cascading). An entry is in at most one slot; removing
  *       it unlinks it in O(1).</li>
+ *   <li><b>Two blocks at level 0.</b> Unlike Tokio's wheel, level 0 holds the next 64-tick block as well as the
+ *       current one (slot {@code d & 63}; a slot may hold entries of both, told apart by their deadline), and
+ *       {@link #precascade} moves the next block's entries down from level 1 a few at a time while the current
+ *       block runs. So the block boundary, which in a plain hierarchical wheel cascades every timer of the next
+ *       64 ms at once (tens of thousands under load, milliseconds with the lock held), usually finds nothing to
+ *       cascade. Because level 0 may then hold later deadlines than level 1's next slot, the next expiration is the
+ *       minimum over all levels (rule 2's ordering holds from level 1 up).</li>
  * </ol>
  * Guarded by {@code TimerWheelTest} (ordering of many random deadlines, cascading across every level, removal).
  */
@@ -60,7 +67,8 @@ public final class TimerWheel {
             when = elapsed + MAX_TICKS;
             e.deadlineTick = when;
         }
-        int level = levelFor(elapsed, when);
+        // Rule 5: the next 64-tick block shares level 0 with the current one.
+        int level = (when >>> BITS) == (elapsed >>> BITS) + 1 ? 0 : levelFor(elapsed, when);
         int slot = (int) ((when >>> (BITS * level)) & (SLOTS - 1));
         e.level = level;
         e.slot = slot;
@@ -99,8 +107,9 @@ public final class TimerWheel {
         size--;
     }
 
-    /** @return the tick of the next expiration (the start of the earliest occupied slot), or -1 if empty */
+    /** @return the tick of the next expiration (a lower bound: the earliest occupied slot's start), or -1 */
     public long nextExpiration() {
+        long best = -1;
         for (int level = 0; level < LEVELS; level++) {
             long mask = occupied[level];
             if (mask == 0) {
@@ -108,17 +117,47 @@ public final class TimerWheel {
             }
             long slotRange = 1L << (BITS * level);
             long levelRange = slotRange << BITS;
-            int now = (int) ((elapsed >>> (BITS * level)) & (SLOTS - 1));
-            int slot = (Long.numberOfTrailingZeros(Long.rotateRight(mask, now)) + now) & (SLOTS - 1);
+            // Level 0's slot at elapsed has been polled (what is left there belongs to the next block), so the
+            // search starts after it; a higher level's slot that starts exactly at elapsed is still to cascade.
+            int from = (int) ((elapsed >>> (BITS * level)) + (level == 0 ? 1 : 0)) & (SLOTS - 1);
+            int slot = (Long.numberOfTrailingZeros(Long.rotateRight(mask, from)) + from) & (SLOTS - 1);
             long deadline = (elapsed & ~(levelRange - 1)) + slot * slotRange;
-            if (deadline <= elapsed) {
+            if (level == 0 ? deadline <= elapsed : deadline < elapsed) {
                 deadline += levelRange; // a slot behind the current one: its next turn, one rotation on (rule 2)
             }
-            expLevel = level;
-            expSlot = slot;
-            return deadline;
+            // Rule 5: level 0 may hold the next block, so take the minimum; on a tie the lower level goes first, so
+            // level 0's slot at a tick is polled before a higher slot starting at that tick cascades.
+            if (best < 0 || deadline < best) {
+                best = deadline;
+                expLevel = level;
+                expSlot = slot;
+            }
         }
-        return -1;
+        return best;
+    }
+
+    /**
+     * Rule 5: moves up to {@code budget} entries of the next 64-tick block from level 1 into level 0 ahead of time,
+     * so the block boundary does not have to cascade them all at once.
+     *
+     * @return how many moved
+     */
+    public int precascade(int budget) {
+        long nextBlock = (elapsed >>> BITS) + 1;
+        int slot = (int) (nextBlock & (SLOTS - 1));
+        if (slot == 0) {
+            return 0; // the next block starts a new level-2 slot: its entries sit higher up; the boundary cascades them
+        }
+        int moved = 0;
+        TimerEntry e;
+        while (moved < budget && (e = heads[1][slot]) != null) {
+            remove(e);
+            if (!insert(e)) {
+                throw new IllegalStateException("a pre-cascaded entry was due: " + e.deadlineTick);
+            }
+            moved++;
+        }
+        return moved;
     }
 
     /**

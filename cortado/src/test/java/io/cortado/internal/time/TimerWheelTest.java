@@ -75,6 +75,68 @@ class TimerWheelTest extends RuntimeTestBase {
     }
 
     @Test
+    void nextBlockSharesLevelZeroAndPrecascadingKeepsEveryTickExact() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        TimerWheel w = new TimerWheel();
+        int n = 20_000;
+        List<E> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            E e = new E(1 + rnd.nextLong(20_000));
+            w.insert(e);
+            all.add(e);
+        }
+        assertTrue(all.stream().filter(e -> e.deadlineTick >= 64 && e.deadlineTick < 128).allMatch(e -> e.level == 0),
+                "the next block is filed at level 0 (rule 5)");
+        List<E> out = new ArrayList<>();
+        for (long now = 0; now <= 20_400; now++) {
+            if (now % 7 == 0) {
+                w.precascade(3); // a few at a time, as the driver does
+            }
+            if (now % 500 == 0 && now <= 20_000) { // and timers keep arriving relative to the moving elapsed
+                E late = new E(now + 1 + rnd.nextLong(300));
+                w.insert(late);
+                all.add(late);
+            }
+            TimerEntry chain;
+            while ((chain = w.poll(now)) != null) {
+                for (TimerEntry e = chain; e != null; ) {
+                    TimerEntry next = e.next;
+                    e.next = null;
+                    ((E) e).firedAt = now;
+                    out.add((E) e);
+                    e = next;
+                }
+            }
+        }
+        assertEquals(all.size(), out.size());
+        for (E e : all) {
+            assertEquals(e.deadlineTick, e.firedAt, "fires exactly at its tick");
+        }
+    }
+
+    @Test
+    void precascadeEmptiesTheNextBlocksLevelOneSlot() {
+        TimerWheel w = new TimerWheel();
+        List<E> es = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            E e = new E(128 + i % 64); // block 2: level 1 while elapsed is in block 0
+            w.insert(e);
+            es.add(e);
+        }
+        assertTrue(es.stream().allMatch(e -> e.level == 1));
+        drain(w, 64, 64); // elapsed enters block 1: block 2 is next
+        int moved = 0;
+        while (w.precascade(100) > 0) {
+            moved++;
+        }
+        assertEquals(10, moved, "moved 100 at a time");
+        assertTrue(es.stream().allMatch(e -> e.level == 0), "all of the next block now sits at level 0");
+        List<E> out = drain(w, 200, 1);
+        assertEquals(1_000, out.size());
+        out.forEach(e -> assertEquals(e.deadlineTick, e.firedAt));
+    }
+
+    @Test
     void pollingInJumpsNeverFiresEarlyAndLosesNothing() {
         SplittableRandom rnd = new SplittableRandom(7);
         TimerWheel w = new TimerWheel();
