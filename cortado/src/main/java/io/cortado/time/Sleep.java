@@ -114,8 +114,11 @@ public final class Sleep implements Future<Void> {
         Objects.requireNonNull(deadline, "deadline");
         deadlineNanos = driver.nanosOf(deadline);
         if (registered) {
-            if (!driver.register(entry, deadlineNanos)) {
-                registered = false; // due already: the next poll completes
+            if (deadlineNanos <= driver.nanos()) {
+                driver.cancel(entry); // due already: the next poll completes without the wheel
+                registered = false;
+            } else if (!driver.register(entry, deadlineNanos)) {
+                registered = false;
             }
         }
     }

@@ -98,7 +98,7 @@ public final class CortadoPeer implements Peer {
     }
 
     /** A one-shot signal a future can await. */
-    private static final class Signal implements Future<Void> {
+    static final class Signal implements Future<Void> {
         private volatile boolean set;
         private volatile Waker waiter;
 

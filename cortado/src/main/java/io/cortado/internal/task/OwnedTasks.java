@@ -58,7 +58,7 @@ public final class OwnedTasks {
     /** Completed tasks a shard must hold before a parking worker sweeps it (rule 4). */
     static final int IDLE_SWEEP_MIN = 1024;
     /** Nodes a parking worker's sweep visits at most, over all shards (rule 4): a bounded pause. */
-    static final int IDLE_SWEEP_STEPS = 2048;
+    static final int IDLE_SWEEP_STEPS = 256;
     /** Nodes each bind visits while its shard's sweep pass is under way (rule 4). */
     static final int BIND_SWEEP_STEPS = 4;
 
@@ -156,7 +156,7 @@ public final class OwnedTasks {
     private int sweepIfGarbage(int i, int budget) {
         Shard s = shards[i];
         long garbage = completedIn(i) - s.removedOpaque();
-        if (garbage >= IDLE_SWEEP_MIN && 2 * garbage >= s.linkedRacy()) {
+        if (s.sweepingRacy() || garbage >= IDLE_SWEEP_MIN && 2 * garbage >= s.linkedRacy()) { // a pass goes on
             return s.sweepIfFree(budget);
         }
         return 0;
@@ -262,6 +262,11 @@ public final class OwnedTasks {
 
         long boundOpaque() {
             return (long) BOUND.getOpaque(this);
+        }
+
+        /** @return whether a sweep pass is under way, read without the lock (a heuristic's snapshot) */
+        boolean sweepingRacy() {
+            return sweeping;
         }
 
         /** @return the linked count, read without the lock (a heuristic's snapshot) */

@@ -179,7 +179,8 @@ public final class TimeDriver implements Clock {
     /**
      * Files {@code entry} for {@code deadlineNanos} (driver time), moving it if it was filed already.
      *
-     * @return {@code false} if the deadline has passed: the entry was not filed and the caller treats it as due
+     * @return {@code false} if the deadline is not after the wheel's processed time: the entry was not filed and the
+     * caller treats it as due
      */
     public boolean register(TimerEntry entry, long deadlineNanos) {
         long tick = ceilTick(deadlineNanos);
@@ -188,7 +189,9 @@ public final class TimeDriver implements Clock {
         try {
             unlink(entry);
             entry.deadlineTick = tick;
-            if (tick <= currentTick() || !wheel.insert(entry)) {
+            // Only the wheel's own "elapsed" decides here (no clock read): a deadline between elapsed and now is
+            // filed and fires at the next process(), which every park and maintenance tick runs.
+            if (!wheel.insert(entry)) {
                 entry.setFired(true);
                 return false;
             }

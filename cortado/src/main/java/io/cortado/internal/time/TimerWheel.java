@@ -19,7 +19,7 @@ package io.cortado.internal.time;
  *       level 0 covers many ticks) are filed again, lower down (cascading). An entry is in at most one slot; removing
  *       it unlinks it in O(1).</li>
  *   <li><b>Two blocks at level 0.</b> Unlike Tokio's wheel, level 0 holds the next 64-tick block as well as the
- *       current one (slot {@code d & 63}; a slot may hold entries of both, told apart by their deadline), and
+ *       current one, in two rows by the parity of the block number (slot {@code d & 63}), and
  *       {@link #precascade} moves the next block's entries down from level 1 a few at a time while the current
  *       block runs. So the block boundary, which in a plain hierarchical wheel cascades every timer of the next
  *       64 ms at once (tens of thousands under load, milliseconds with the lock held), usually finds nothing to
@@ -35,8 +35,14 @@ public final class TimerWheel {
     /** The largest deadline distance the wheel can file; farther deadlines are clamped to it. */
     public static final long MAX_TICKS = (1L << (BITS * LEVELS)) - 1;
 
-    private final TimerEntry[][] heads = new TimerEntry[LEVELS][SLOTS];
-    private final long[] occupied = new long[LEVELS];
+    /**
+     * Rows of slots: row {@code L} (1..5) is level {@code L}; level 0 has two rows, {@link #EVEN} and {@link #ODD},
+     * for the 64-tick blocks of even and odd number (rule 5), so the current block and the next never share a slot.
+     */
+    private final TimerEntry[][] heads = new TimerEntry[LEVELS + 1][SLOTS];
+    private final long[] occupied = new long[LEVELS + 1];
+    static final int EVEN = 0;
+    static final int ODD = LEVELS;
     private long elapsed;
     private int size;
     /** Where {@link #nextExpiration()} found the next expiration. */
@@ -67,9 +73,16 @@ public final class TimerWheel {
             when = elapsed + MAX_TICKS;
             e.deadlineTick = when;
         }
-        // Rule 5: the next 64-tick block shares level 0 with the current one.
-        int level = (when >>> BITS) == (elapsed >>> BITS) + 1 ? 0 : levelFor(elapsed, when);
-        int slot = (int) ((when >>> (BITS * level)) & (SLOTS - 1));
+        long block = when >>> BITS;
+        int level;
+        int slot;
+        if (block - (elapsed >>> BITS) <= 1) { // rule 5: the current block or the next one: level 0, by parity
+            level = rowOf(block);
+            slot = (int) (when & (SLOTS - 1));
+        } else {
+            level = levelFor(elapsed, when);
+            slot = (int) ((when >>> (BITS * level)) & (SLOTS - 1));
+        }
         e.level = level;
         e.slot = slot;
         TimerEntry head = heads[level][slot];
@@ -107,26 +120,51 @@ public final class TimerWheel {
         size--;
     }
 
+    private static int rowOf(long block) {
+        return (block & 1) == 0 ? EVEN : ODD;
+    }
+
+    /** @return whether {@code e} is filed at level 0 (either block row) */
+    static boolean atLevelZero(TimerEntry e) {
+        return e.filed && (e.level == EVEN || e.level == ODD);
+    }
+
     /** @return the tick of the next expiration (a lower bound: the earliest occupied slot's start), or -1 */
     public long nextExpiration() {
         long best = -1;
-        for (int level = 0; level < LEVELS; level++) {
+        long block = elapsed >>> BITS;
+        long blockStart = block << BITS;
+        // Level 0, current block: only slots after elapsed's own (that one has been polled).
+        int cur = rowOf(block);
+        int cursor = (int) (elapsed & (SLOTS - 1));
+        long ahead = cursor == SLOTS - 1 ? 0 : occupied[cur] & (-1L << (cursor + 1));
+        if (ahead != 0) {
+            best = blockStart + Long.numberOfTrailingZeros(ahead);
+            expLevel = cur;
+            expSlot = Long.numberOfTrailingZeros(ahead);
+        }
+        // Level 0, next block.
+        int nxt = rowOf(block + 1);
+        if (best < 0 && occupied[nxt] != 0) {
+            best = blockStart + SLOTS + Long.numberOfTrailingZeros(occupied[nxt]);
+            expLevel = nxt;
+            expSlot = Long.numberOfTrailingZeros(occupied[nxt]);
+        }
+        for (int level = 1; level < LEVELS; level++) {
             long mask = occupied[level];
             if (mask == 0) {
                 continue;
             }
             long slotRange = 1L << (BITS * level);
             long levelRange = slotRange << BITS;
-            // Level 0's slot at elapsed has been polled (what is left there belongs to the next block), so the
-            // search starts after it; a higher level's slot that starts exactly at elapsed is still to cascade.
-            int from = (int) ((elapsed >>> (BITS * level)) + (level == 0 ? 1 : 0)) & (SLOTS - 1);
+            int from = (int) (elapsed >>> (BITS * level)) & (SLOTS - 1);
             int slot = (Long.numberOfTrailingZeros(Long.rotateRight(mask, from)) + from) & (SLOTS - 1);
             long deadline = (elapsed & ~(levelRange - 1)) + slot * slotRange;
-            if (level == 0 ? deadline <= elapsed : deadline < elapsed) {
+            if (deadline < elapsed) {
                 deadline += levelRange; // a slot behind the current one: its next turn, one rotation on (rule 2)
             }
-            // Rule 5: level 0 may hold the next block, so take the minimum; on a tie the lower level goes first, so
-            // level 0's slot at a tick is polled before a higher slot starting at that tick cascades.
+            // A slot starting exactly at elapsed is still to cascade. On a tie level 0 goes first, so its slot at a
+            // tick is polled before a higher slot starting at that tick cascades.
             if (best < 0 || deadline < best) {
                 best = deadline;
                 expLevel = level;
@@ -212,9 +250,10 @@ public final class TimerWheel {
         }
     }
 
+    /** Tokio's level for a deadline at least two blocks away: the highest 6-bit group that differs (at least 1). */
     private static int levelFor(long elapsed, long when) {
         long masked = (elapsed ^ when) | (SLOTS - 1);
         int significant = 63 - Long.numberOfLeadingZeros(masked);
-        return Math.min(significant / BITS, LEVELS - 1);
+        return Math.max(1, Math.min(significant / BITS, LEVELS - 1));
     }
 }

@@ -85,7 +85,7 @@ class TimerWheelTest extends RuntimeTestBase {
             w.insert(e);
             all.add(e);
         }
-        assertTrue(all.stream().filter(e -> e.deadlineTick >= 64 && e.deadlineTick < 128).allMatch(e -> e.level == 0),
+        assertTrue(all.stream().filter(e -> e.deadlineTick >= 64 && e.deadlineTick < 128).allMatch(TimerWheel::atLevelZero),
                 "the next block is filed at level 0 (rule 5)");
         List<E> out = new ArrayList<>();
         for (long now = 0; now <= 20_400; now++) {
@@ -130,7 +130,7 @@ class TimerWheelTest extends RuntimeTestBase {
             moved++;
         }
         assertEquals(10, moved, "moved 100 at a time");
-        assertTrue(es.stream().allMatch(e -> e.level == 0), "all of the next block now sits at level 0");
+        assertTrue(es.stream().allMatch(TimerWheel::atLevelZero), "all of the next block now sits at level 0");
         List<E> out = drain(w, 200, 1);
         assertEquals(1_000, out.size());
         out.forEach(e -> assertEquals(e.deadlineTick, e.firedAt));
