@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * W7 of {@code WORKLOADS.md}: 100,000 tasks; task {@code i} sleeps {@code (i*7919 % 100) + 1} ms from when it
  * starts; wall time until all are done, and each wake's lateness (actual - deadline). Cortado, Netty (scheduled
  * tasks on 2 NIO loops), virtual threads ({@code Thread.sleep}) and CompletableFuture
- * ({@code delayedExecutor} over a ForkJoinPool(2)). Kotlin's {@code delay} is not measured yet.
+ * ({@code delayedExecutor} over a ForkJoinPool(2)) and Kotlin coroutines ({@code delay}, Dispatchers.Default
+ * limited to 2 threads).
  *
  * <pre>java -cp cortado-bench/target/benchmarks.jar io.cortado.bench.workloads.TimerLatency [runs]</pre>
  */
@@ -46,6 +47,7 @@ public final class TimerLatency {
         record Peer(String name, Run run) {
         }
         List<Peer> peers = List.of(new Peer("cortado", TimerLatency::cortado), new Peer("netty", TimerLatency::netty),
+                new Peer("kotlin_coroutines", TimerLatency::kotlin),
                 new Peer("virtual_threads", TimerLatency::virtualThreads),
                 new Peer("completable_future", TimerLatency::completableFuture));
         String only = System.getProperty("peers"); // e.g. -Dpeers=cortado,netty
@@ -123,6 +125,14 @@ public final class TimerLatency {
             return (System.nanoTime() - t0) / 1e6;
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static double kotlin(long[] late) throws Exception {
+        try (var peer = new io.cortado.bench.peers.KotlinPeer()) {
+            long t0 = System.nanoTime();
+            peer.timers(N, late);
+            return (System.nanoTime() - t0) / 1e6;
         }
     }
 

@@ -50,6 +50,24 @@ class KotlinPeer : AutoCloseable {
         latch.await()
     }
 
+    /**
+     * W7: from this plain thread, launch n coroutines; coroutine i records its start and delays (i*7919 % 100)+1 ms;
+     * `late[i]` gets its lateness in ns; returns when all finished.
+     */
+    fun timers(n: Int, late: LongArray) {
+        val latch = CountDownLatch(n)
+        for (i in 0 until n) {
+            scope.launch {
+                val start = System.nanoTime()
+                val d = (i * 7919L % 100) + 1
+                kotlinx.coroutines.delay(d)
+                late[i] = System.nanoTime() - start - d * 1_000_000L
+                latch.countDown()
+            }
+        }
+        latch.await()
+    }
+
     private var idle: List<Job> = emptyList()
 
     /** W8 part 1: start n coroutines that each await a deferred that never completes. */
