@@ -7,4 +7,5 @@
 module io.cortado {
     exports io.cortado;
     exports io.cortado.time;
+    exports io.cortado.sync;
 }
