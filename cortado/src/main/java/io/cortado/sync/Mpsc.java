@@ -1,0 +1,582 @@
+package io.cortado.sync;
+
+import io.cortado.Context;
+import io.cortado.Future;
+import io.cortado.Poll;
+import io.cortado.Waker;
+import io.cortado.internal.Checks;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * Multi-producer, single-consumer channels: {@link #bounded(int)} (senders wait while it is full: backpressure)
+ * and {@link #unbounded()} (sending never waits). The receiver gets every message, in each sender's order;
+ * {@link Receiver#recv()} completes with {@code null} at the end of the stream, once every sender is closed and the
+ * buffer is drained (messages may therefore not be {@code null}).
+ * <pre>{@code
+ * var ch = Mpsc.<String>bounded(64);
+ * var tx = ch.sender();
+ * Task.spawn(Async.fn(() -> { await(tx.send("a")); tx.close(); return null; }));
+ * for (String m; (m = await(ch.receiver().recv())) != null; ) { ... }
+ * }</pre>
+ * Java has no destructors: a sender that is not {@linkplain Sender#close() closed} keeps the stream open. Each
+ * {@link Sender#duplicate()} must be closed too.
+ *
+ * <h2>Rules</h2>
+ * <ol>
+ *   <li><b>Queue.</b> Messages travel through Vyukov's multi-producer linked queue: a push is one atomic exchange on
+ *       the tail and a release store of the link; the receiver alone moves the head. A message whose link is still
+ *       in flight is waited for (the producer is between two instructions), never reported as absent.</li>
+ *   <li><b>No lost wake-up.</b> A sender pushes (exchange: a full fence), then reads the receiver's waker; the
+ *       receiver writes its waker (volatile), then looks at the tail. Either the receiver sees the message or the
+ *       sender sees the waker.</li>
+ *   <li><b>Capacity</b> (bounded): a {@link Semaphore} of {@code capacity} permits. A send takes one before it
+ *       pushes; the receiver gives one back when it takes a message. So at most {@code capacity} messages are
+ *       buffered, and waiting senders are served in FIFO order.</li>
+ *   <li><b>End of stream.</b> The sender count drops to zero only after every sender's pushes have completed; the
+ *       receiver that sees zero looks at the queue once more before it reports the end, so no message is lost.</li>
+ *   <li><b>Receiver close</b> closes the semaphore (waiting senders fail) and makes every later send fail with a
+ *       {@link ClosedException} that hands the value back; what is buffered can still be received.</li>
+ * </ol>
+ * Guarded by {@code MpscTest}, {@code MpscLincheckTest} and {@code SyncStressTest}.
+ */
+public final class Mpsc {
+    private Mpsc() {
+    }
+
+    /**
+     * @param capacity how many messages may wait in the channel, 1 to {@link Semaphore#MAX_PERMITS}
+     * @param <T>      the message type
+     * @return a new bounded channel
+     * @throws IllegalArgumentException if {@code capacity} is out of range
+     */
+    public static <T> Channel<T> bounded(int capacity) {
+        Checks.checkInRange(capacity, 1, Semaphore.MAX_PERMITS, "capacity");
+        Chan<T> c = new Chan<>(new Semaphore(capacity));
+        return new Channel<>(new Sender<>(c), new Receiver<>(c));
+    }
+
+    /**
+     * @param <T> the message type
+     * @return a new unbounded channel
+     */
+    public static <T> UnboundedChannel<T> unbounded() {
+        Chan<T> c = new Chan<>(null);
+        return new UnboundedChannel<>(new UnboundedSender<>(c), new Receiver<>(c));
+    }
+
+    /**
+     * A bounded channel's two halves.
+     *
+     * @param sender   the first sender (duplicate it for more)
+     * @param receiver the receiver
+     * @param <T>      the message type
+     */
+    public record Channel<T>(Sender<T> sender, Receiver<T> receiver) {
+    }
+
+    /**
+     * An unbounded channel's two halves.
+     *
+     * @param sender   the first sender (duplicate it for more)
+     * @param receiver the receiver
+     * @param <T>      the message type
+     */
+    public record UnboundedChannel<T>(UnboundedSender<T> sender, Receiver<T> receiver) {
+    }
+
+    /** What {@link Sender#trySend} did. */
+    public enum TrySend {
+        /** The message is in the channel. */
+        SENT,
+        /** The channel is full; the message stays with the caller. */
+        FULL,
+        /** The receiver is gone; the message stays with the caller. */
+        CLOSED
+    }
+
+    /** A message in the queue. */
+    private static final class Node<T> {
+        private static final VarHandle NEXT;
+
+        static {
+            try {
+                NEXT = MethodHandles.lookup().findVarHandle(Node.class, "next", Node.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        T value;
+        @SuppressWarnings("unused") // through NEXT
+        private volatile Node<T> next;
+
+        Node(T value) {
+            this.value = value;
+        }
+
+        @SuppressWarnings("unchecked")
+        Node<T> nextAcquire() {
+            return (Node<T>) NEXT.getAcquire(this);
+        }
+
+        void setNextRelease(Node<T> n) {
+            NEXT.setRelease(this, n);
+        }
+    }
+
+    /** The shared state of one channel. */
+    private static final class Chan<T> {
+        private static final VarHandle TAIL;
+        private static final VarHandle SENDERS;
+
+        static {
+            try {
+                var l = MethodHandles.lookup();
+                TAIL = l.findVarHandle(Chan.class, "tail", Node.class);
+                SENDERS = l.findVarHandle(Chan.class, "senders", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** {@code null} for an unbounded channel. */
+        final Semaphore capacity;
+        /** The receiver's: the node before the first message (a consumed node serves as the stub). */
+        private Node<T> head;
+        @SuppressWarnings("unused") // through TAIL
+        private volatile Node<T> tail;
+        @SuppressWarnings("unused") // through SENDERS
+        private volatile int senders = 1;
+        volatile boolean rxClosed;
+        volatile Waker rxWaker;
+
+        Chan(Semaphore capacity) {
+            this.capacity = capacity;
+            Node<T> stub = new Node<>(null);
+            head = stub;
+            TAIL.set(this, stub);
+        }
+
+        /** Rules 1, 2. */
+        void push(T value) {
+            Node<T> n = new Node<>(value);
+            @SuppressWarnings("unchecked")
+            Node<T> prev = (Node<T>) TAIL.getAndSet(this, n);
+            prev.setNextRelease(n);
+            Waker w = rxWaker;
+            if (w != null) {
+                w.wake();
+            }
+        }
+
+        /** The receiver takes the next message, or {@code null} if the queue is empty (rule 1). */
+        T pop() {
+            Node<T> h = head;
+            Node<T> next = h.nextAcquire();
+            if (next == null) {
+                if (TAIL.getVolatile(this) == h) {
+                    return null;
+                }
+                for (int spins = 0; (next = h.nextAcquire()) == null; spins++) {
+                    if (spins < 64) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield(); // the producer was descheduled between its exchange and its link
+                    }
+                }
+            }
+            T v = next.value;
+            next.value = null; // next becomes the stub
+            head = next;
+            if (capacity != null) {
+                capacity.release(1); // rule 3
+            }
+            return v;
+        }
+
+        boolean isEmpty() {
+            return TAIL.getVolatile(this) == head;
+        }
+
+        int sendersVolatile() {
+            return senders;
+        }
+
+        void addSender() {
+            for (; ; ) {
+                int s = senders;
+                if (s == 0) {
+                    throw new IllegalStateException("every sender of this channel is closed");
+                }
+                if (SENDERS.compareAndSet(this, s, s + 1)) {
+                    return;
+                }
+            }
+        }
+
+        /** Rule 4. */
+        void removeSender() {
+            int left = (int) SENDERS.getAndAdd(this, -1) - 1;
+            if (left == 0) {
+                Waker w = rxWaker;
+                if (w != null) {
+                    w.wake();
+                }
+            }
+        }
+
+        ClosedException closedFor(T value) {
+            return new ClosedException("the channel's receiver is closed; the value was not sent", value);
+        }
+    }
+
+    /** Shared by both sender kinds: close and duplicate bookkeeping. */
+    private abstract static sealed class SenderBase<T> implements AutoCloseable permits Sender, UnboundedSender {
+        private static final VarHandle CLOSED;
+
+        static {
+            try {
+                CLOSED = MethodHandles.lookup().findVarHandle(SenderBase.class, "closed", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final Chan<T> chan;
+        @SuppressWarnings("unused") // through CLOSED
+        private volatile boolean closed;
+
+        SenderBase(Chan<T> chan) {
+            this.chan = chan;
+        }
+
+        /** @return whether the receiver is gone (sends fail) */
+        public boolean isClosed() {
+            return chan.rxClosed;
+        }
+
+        final void checkOpen() {
+            if (closed) {
+                throw new IllegalStateException("this sender is closed");
+            }
+        }
+
+        /** Closes this sender (once); when the last one closes, the receiver sees the end of the stream. */
+        @Override
+        public void close() {
+            if (CLOSED.compareAndSet(this, false, true)) {
+                chan.removeSender();
+            }
+        }
+    }
+
+    /**
+     * A sender of a bounded channel. Thread-safe; {@link #duplicate()} gives another sender of the same channel.
+     *
+     * @param <T> the message type
+     */
+    public static final class Sender<T> extends SenderBase<T> {
+        Sender(Chan<T> chan) {
+            super(chan);
+        }
+
+        /**
+         * @return a new sender of the same channel (close it too)
+         * @throws IllegalStateException if every sender is closed already
+         */
+        public Sender<T> duplicate() {
+            checkOpen();
+            chan.addSender();
+            return new Sender<>(chan);
+        }
+
+        /**
+         * Sends, waiting while the channel is full (rule 3). The future fails with {@link ClosedException} (which
+         * hands the value back) if the receiver is gone.
+         *
+         * <p><b>Cancel safety:</b> a cancelled send sends nothing and takes no capacity; the value stays with the
+         * caller. It is never half-sent: the message is in the channel exactly when the future completed.
+         *
+         * @param value the message, not {@code null}
+         * @return a future that completes once the message is in the channel
+         */
+        public Future<Void> send(T value) {
+            Objects.requireNonNull(value, "value");
+            checkOpen();
+            return new Send<>(chan, value);
+        }
+
+        /**
+         * Sends now if there is room; never waits.
+         *
+         * @param value the message, not {@code null}
+         * @return {@link TrySend#SENT}, or why not (the value then stays with the caller)
+         */
+        public TrySend trySend(T value) {
+            Objects.requireNonNull(value, "value");
+            checkOpen();
+            if (chan.rxClosed) {
+                return TrySend.CLOSED;
+            }
+            Semaphore.Permit p;
+            try {
+                p = chan.capacity.tryAcquire(1);
+            } catch (ClosedException closed) {
+                return TrySend.CLOSED;
+            }
+            if (p == null) {
+                return TrySend.FULL;
+            }
+            p.forget(); // the receiver gives the permit back when it takes the message (rule 3)
+            chan.push(value);
+            return TrySend.SENT;
+        }
+
+        /**
+         * Waits for room, and reserves it: the returned permit sends without waiting.
+         * <b>Cancel safety:</b> a cancelled reserve holds no room and passes its turn on.
+         *
+         * @return a future of the reservation; it fails with {@link ClosedException} if the receiver is gone
+         */
+        public Future<Reservation<T>> reserve() {
+            checkOpen();
+            return chan.capacity.acquire().map(p -> new Reservation<>(chan, p));
+        }
+    }
+
+    /**
+     * Room reserved in a bounded channel: {@link #send} uses it; {@link #close()} gives it back unused.
+     *
+     * @param <T> the message type
+     */
+    public static final class Reservation<T> implements AutoCloseable {
+        private final Chan<T> chan;
+        private final Semaphore.Permit permit;
+        private boolean used;
+
+        Reservation(Chan<T> chan, Semaphore.Permit permit) {
+            this.chan = chan;
+            this.permit = permit;
+        }
+
+        /**
+         * Sends into the reserved room; never waits.
+         *
+         * @param value the message, not {@code null}
+         * @throws ClosedException       if the receiver is gone (the value is handed back)
+         * @throws IllegalStateException if the reservation was used or closed already
+         */
+        public void send(T value) {
+            Objects.requireNonNull(value, "value");
+            if (used) {
+                throw new IllegalStateException("a reservation sends once");
+            }
+            used = true;
+            if (chan.rxClosed) {
+                permit.close();
+                throw chan.closedFor(value);
+            }
+            permit.forget();
+            chan.push(value);
+        }
+
+        /** Gives the room back if it was not used. */
+        @Override
+        public void close() {
+            if (!used) {
+                used = true;
+                permit.close();
+            }
+        }
+    }
+
+    /** A bounded send: takes capacity (fast path without allocating), then pushes. */
+    private static final class Send<T> implements Future<Void> {
+        private final Chan<T> chan;
+        private T value;
+        private Future<Semaphore.Permit> acquire;
+
+        Send(Chan<T> chan, T value) {
+            this.chan = chan;
+            this.value = value;
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            if (value == null) {
+                throw new IllegalStateException("send polled after it completed or was cancelled");
+            }
+            if (chan.rxClosed) {
+                return fail();
+            }
+            if (acquire == null) {
+                Semaphore.Permit p;
+                try {
+                    p = chan.capacity.tryAcquire(1);
+                } catch (ClosedException closed) {
+                    return fail();
+                }
+                if (p != null) {
+                    return push(p);
+                }
+                acquire = chan.capacity.acquire();
+            }
+            Poll<Semaphore.Permit> r;
+            try {
+                r = acquire.poll(cx);
+            } catch (ClosedException closed) {
+                return fail();
+            }
+            return r.isReady() ? push(r.value()) : Poll.pending();
+        }
+
+        private Poll<Void> push(Semaphore.Permit p) {
+            if (chan.rxClosed) {
+                p.close();
+                return fail();
+            }
+            p.forget();
+            T v = value;
+            value = null;
+            chan.push(v);
+            return Poll.ready(null);
+        }
+
+        private Poll<Void> fail() {
+            T v = value;
+            value = null;
+            throw chan.closedFor(v);
+        }
+
+        @Override
+        public void cancel() {
+            if (acquire != null) {
+                acquire.cancel(); // gives back what it had collected (Semaphore rule 4)
+            }
+            value = null;
+        }
+    }
+
+    /**
+     * A sender of an unbounded channel: {@link #send} never waits. Thread-safe.
+     *
+     * @param <T> the message type
+     */
+    public static final class UnboundedSender<T> extends SenderBase<T> {
+        UnboundedSender(Chan<T> chan) {
+            super(chan);
+        }
+
+        /**
+         * @return a new sender of the same channel (close it too)
+         * @throws IllegalStateException if every sender is closed already
+         */
+        public UnboundedSender<T> duplicate() {
+            checkOpen();
+            chan.addSender();
+            return new UnboundedSender<>(chan);
+        }
+
+        /**
+         * Sends now; never waits.
+         *
+         * @param value the message, not {@code null}
+         * @throws ClosedException if the receiver is gone (it hands the value back)
+         */
+        public void send(T value) {
+            Objects.requireNonNull(value, "value");
+            checkOpen();
+            if (chan.rxClosed) {
+                throw chan.closedFor(value);
+            }
+            chan.push(value);
+        }
+    }
+
+    /**
+     * The receiving half. Only one task may receive at a time.
+     *
+     * @param <T> the message type
+     */
+    public static final class Receiver<T> implements AutoCloseable {
+        private final Chan<T> chan;
+        private final Future<T> recv;
+
+        Receiver(Chan<T> chan) {
+            this.chan = chan;
+            this.recv = new Future<>() {
+                @Override
+                public Poll<T> poll(Context cx) {
+                    return pollRecv(cx);
+                }
+            };
+        }
+
+        /**
+         * The next message, or {@code null} at the end of the stream (rule 4). The future may be polled again after
+         * it completed: each completion is the next message. <b>Cancel safety:</b> a cancelled {@code recv} loses
+         * no message: a message is taken only in the poll that returns it.
+         *
+         * @return a future of the next message
+         */
+        public Future<T> recv() {
+            return recv;
+        }
+
+        /**
+         * Polls for the next message (what {@link #recv()} does).
+         *
+         * @param cx the context of the polling task
+         * @return the next message, {@code null} at the end of the stream, or pending
+         */
+        public Poll<T> pollRecv(Context cx) {
+            if (!cx.consumeBudget()) {
+                cx.waker().wake();
+                return Poll.pending();
+            }
+            T v = chan.pop();
+            if (v != null) {
+                return Poll.ready(v);
+            }
+            Waker w = cx.waker();
+            Waker current = chan.rxWaker;
+            if (current == null || !current.willWake(w)) {
+                chan.rxWaker = w;
+            }
+            v = chan.pop(); // rule 2: look again after publishing the waker
+            if (v != null) {
+                return Poll.ready(v);
+            }
+            if (chan.sendersVolatile() == 0) {
+                v = chan.pop(); // rule 4: every push completed before the count reached zero
+                return Poll.ready(v);
+            }
+            return Poll.pending();
+        }
+
+        /**
+         * @return the next message if one is buffered, else {@code null} (never waits; {@code null} also at the
+         * end of the stream: see {@link #isClosedAndEmpty()})
+         */
+        public T tryRecv() {
+            return chan.pop();
+        }
+
+        /** @return whether every sender is closed and nothing is buffered: the stream has ended */
+        public boolean isClosedAndEmpty() {
+            return chan.sendersVolatile() == 0 && chan.isEmpty();
+        }
+
+        /** Rule 5: senders fail from now on; buffered messages can still be received. Idempotent. */
+        @Override
+        public void close() {
+            chan.rxClosed = true;
+            if (chan.capacity != null) {
+                chan.capacity.close();
+            }
+        }
+    }
+}
