@@ -95,22 +95,35 @@ public final class Semaphore {
      */
     public Permit tryAcquire(int n) {
         Checks.checkInRange(n, 1, MAX_PERMITS, "n");
-        int s = state;
-        if ((s & CLOSED) != 0) {
-            throw closed();
+        if (head != null) {
+            if (isClosed()) {
+                throw closed();
+            }
+            return null;
         }
-        return head == null && takeFast(n) ? new Permit(this, n) : null;
+        return switch (takeFast(n)) {
+            case TOOK -> new Permit(this, n);
+            case CLOSED_NOW -> throw closed();
+            default -> null;
+        };
     }
 
-    /** Rule 1: takes {@code n} permits with CAS, or returns {@code false} if fewer are free. */
-    private boolean takeFast(int n) {
+    private static final int TOOK = 1;
+    private static final int TOO_FEW = 0;
+    private static final int CLOSED_NOW = -1;
+
+    /** Rule 1: takes {@code n} permits with CAS; or says there are too few, or that the semaphore is closed. */
+    private int takeFast(int n) {
         for (; ; ) {
             int s = state;
-            if ((s & CLOSED) != 0 || (s >>> 1) < n) {
-                return false;
+            if ((s & CLOSED) != 0) {
+                return CLOSED_NOW;
+            }
+            if ((s >>> 1) < n) {
+                return TOO_FEW;
             }
             if (STATE.compareAndSet(this, s, s - (n << 1))) {
-                return true;
+                return TOOK;
             }
         }
     }
@@ -357,9 +370,16 @@ public final class Semaphore {
                         phase = FAILED;
                         throw closed();
                     }
-                    if (sem.head == null && sem.takeFast(needed)) {
-                        phase = DONE;
-                        return Poll.ready(new Permit(sem, needed));
+                    if (sem.head == null) {
+                        int r = sem.takeFast(needed);
+                        if (r == TOOK) {
+                            phase = DONE;
+                            return Poll.ready(new Permit(sem, needed));
+                        }
+                        if (r == CLOSED_NOW) {
+                            phase = FAILED;
+                            throw closed();
+                        }
                     }
                     return enqueue(cx);
                 }

@@ -1,0 +1,211 @@
+package io.cortado.sync;
+
+import io.cortado.testing.RuntimeTestBase;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Linearizability of the non-waiting operations of the channels and the semaphore, from several threads: each
+ * structure against its own sequential execution. The waiting paths share these states and are attacked by
+ * {@code SyncStressTest}.
+ */
+class SyncLincheckTest {
+
+    private static int scale() {
+        return Math.max(1, Integer.getInteger("cortado.stress.scale", 1) / 4);
+    }
+
+    /** Bounded mpsc: any thread tries to send; one thread receives (the consumer group). */
+    @Param(name = "v", gen = IntGen.class, conf = "1:5")
+    public static class BoundedMpsc extends RuntimeTestBase {
+        private final Mpsc.Channel<Integer> ch = Mpsc.bounded(2);
+
+        @Operation
+        public Mpsc.TrySend trySend(@Param(name = "v") int v) {
+            return ch.sender().trySend(v);
+        }
+
+        @Operation(nonParallelGroup = "consumer")
+        public Integer tryRecv() {
+            return ch.receiver().tryRecv();
+        }
+
+        @Operation(nonParallelGroup = "consumer")
+        public void closeReceiver() {
+            ch.receiver().close();
+        }
+
+        @Override
+        protected boolean checksDescriptors() {
+            return false;
+        }
+    }
+
+    /** Unbounded mpsc with sender duplication and closing: end of stream only after the last close. */
+    @Param(name = "v", gen = IntGen.class, conf = "1:5")
+    public static class UnboundedMpsc extends RuntimeTestBase {
+        private final Mpsc.UnboundedChannel<Integer> ch = Mpsc.unbounded();
+
+        @Operation
+        public String send(@Param(name = "v") int v) {
+            try {
+                ch.sender().send(v);
+                return "sent";
+            } catch (ClosedException e) {
+                return "closed";
+            } catch (IllegalStateException e) {
+                return "sender closed";
+            }
+        }
+
+        @Operation(nonParallelGroup = "consumer")
+        public Integer tryRecv() {
+            return ch.receiver().tryRecv();
+        }
+
+        @Operation(nonParallelGroup = "consumer")
+        public boolean ended() {
+            return ch.receiver().isClosedAndEmpty();
+        }
+
+        @Operation(nonParallelGroup = "closer")
+        public void closeSender() {
+            ch.sender().close();
+        }
+
+        @Override
+        protected boolean checksDescriptors() {
+            return false;
+        }
+    }
+
+    /** The semaphore's permit accounting under concurrent try-acquires, releases and close. */
+    @Param(name = "n", gen = IntGen.class, conf = "1:3")
+    public static class SemaphoreOps extends RuntimeTestBase {
+        private final Semaphore s = new Semaphore(3);
+
+        @Operation
+        public String tryAcquire(@Param(name = "n") int n) {
+            try {
+                Semaphore.Permit p = s.tryAcquire(n);
+                if (p == null) {
+                    return "none";
+                }
+                p.forget();
+                return "took " + n;
+            } catch (ClosedException e) {
+                return "closed";
+            }
+        }
+
+        @Operation
+        public void release(@Param(name = "n") int n) {
+            s.release(n);
+        }
+
+        @Operation
+        public int available() {
+            return s.availablePermits();
+        }
+
+        @Operation
+        public void close() {
+            s.close();
+        }
+
+        @Override
+        protected boolean checksDescriptors() {
+            return false;
+        }
+    }
+
+    /** A oneshot's send, receiver close and try-receive racing. */
+    public static class OneshotOps extends RuntimeTestBase {
+        private final Oneshot<String> ch = Oneshot.channel();
+
+        @Operation(nonParallelGroup = "sender")
+        public String send() {
+            try {
+                return ch.sender().send("v") ? "sent" : "receiver gone";
+            } catch (IllegalStateException e) {
+                return "twice";
+            }
+        }
+
+        @Operation(nonParallelGroup = "sender")
+        public void closeSender() {
+            ch.sender().close();
+        }
+
+        @Operation(nonParallelGroup = "receiver")
+        public String tryRecv() {
+            try {
+                return String.valueOf(ch.receiver().tryRecv());
+            } catch (ClosedException e) {
+                return "closed";
+            }
+        }
+
+        @Operation(nonParallelGroup = "receiver")
+        public void closeReceiver() {
+            ch.receiver().close();
+        }
+
+        @Operation
+        public boolean senderSeesClosed() {
+            return ch.sender().isClosed();
+        }
+
+        @Override
+        protected boolean checksDescriptors() {
+            return false;
+        }
+    }
+
+    private static void check(Class<?> c) {
+        new ModelCheckingOptions().iterations(12 * scale()).invocationsPerIteration(300)
+                .threads(3).actorsPerThread(3).check(c);
+        new StressOptions().iterations(8 * scale()).invocationsPerIteration(500)
+                .threads(3).actorsPerThread(3).check(c);
+    }
+
+    @Nested
+    class Linearizable extends RuntimeTestBase {
+        @Test
+        @Timeout(value = 20, unit = TimeUnit.MINUTES)
+        void boundedMpsc() {
+            check(BoundedMpsc.class);
+        }
+
+        @Test
+        @Timeout(value = 20, unit = TimeUnit.MINUTES)
+        void unboundedMpsc() {
+            check(UnboundedMpsc.class);
+        }
+
+        @Test
+        @Timeout(value = 20, unit = TimeUnit.MINUTES)
+        void semaphore() {
+            check(SemaphoreOps.class);
+        }
+
+        @Test
+        @Timeout(value = 20, unit = TimeUnit.MINUTES)
+        void oneshot() {
+            check(OneshotOps.class);
+        }
+
+        @Override
+        protected boolean checksDescriptors() {
+            return false; // Lincheck itself opens files and a socket
+        }
+    }
+}
