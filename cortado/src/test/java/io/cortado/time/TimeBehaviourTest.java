@@ -60,6 +60,17 @@ abstract class TimeBehaviourTest extends RuntimeTestBase {
     }
 
     @Test
+    void autoAdvanceForABlockOnNeverHangs() {
+        // The waiter registers its timer and parks while the workers are already parked: the driver must notice.
+        for (int i = 0; i < 100; i++) {
+            int minutes = 1 + i % 7;
+            try (AsyncRuntime r = flavour().startPaused(true).build()) {
+                r.blockOn(Futures.lazy(() -> Sleep.sleep(Duration.ofMinutes(minutes))).then(s -> s));
+            }
+        }
+    }
+
+    @Test
     void manyTimersCompleteInDeadlineOrder() {
         SplittableRandom rnd = new SplittableRandom(3);
         int n = 2_000;

@@ -501,6 +501,9 @@ public final class MultiThreadScheduler extends SchedulerBase {
                     continue;
                 }
                 waiters.add(me);
+                if (time.isPaused()) {
+                    time.wakeDriver(); // a paused clock may now advance for this waiter (rule 7)
+                }
                 try {
                     if (!shutdown && !cx.isWoken()) {
                         me.park();
