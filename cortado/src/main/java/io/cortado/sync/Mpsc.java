@@ -321,16 +321,13 @@ public final class Mpsc {
             if (chan.rxClosed) {
                 return TrySend.CLOSED;
             }
-            Semaphore.Permit p;
-            try {
-                p = chan.capacity.tryAcquire(1);
-            } catch (ClosedException closed) {
+            int r = chan.capacity.tryAcquireRaw(1); // the receiver gives the permit back when it takes the message
+            if (r < 0) {
                 return TrySend.CLOSED;
             }
-            if (p == null) {
+            if (r == 0) {
                 return TrySend.FULL;
             }
-            p.forget(); // the receiver gives the permit back when it takes the message (rule 3)
             chan.push(value);
             return TrySend.SENT;
         }
@@ -413,14 +410,19 @@ public final class Mpsc {
                 return fail();
             }
             if (acquire == null) {
-                Semaphore.Permit p;
-                try {
-                    p = chan.capacity.tryAcquire(1);
-                } catch (ClosedException closed) {
-                    return fail();
+                int r = chan.capacity.tryAcquireRaw(1); // the fast path allocates nothing
+                if (r > 0) {
+                    if (chan.rxClosed) {
+                        chan.capacity.release(1);
+                        return fail();
+                    }
+                    T v = value;
+                    value = null;
+                    chan.push(v);
+                    return Poll.ready(null);
                 }
-                if (p != null) {
-                    return push(p);
+                if (r < 0) {
+                    return fail();
                 }
                 acquire = chan.capacity.acquire();
             }

@@ -108,6 +108,19 @@ public final class Semaphore {
         };
     }
 
+    /**
+     * For the channels: {@link #tryAcquire(int)} without the {@link Permit} object (the caller accounts for the
+     * permits itself).
+     *
+     * @return 1 if taken, 0 if too few are free or someone is queued, -1 if closed
+     */
+    int tryAcquireRaw(int n) {
+        if (head != null) {
+            return isClosed() ? CLOSED_NOW : TOO_FEW;
+        }
+        return takeFast(n);
+    }
+
     private static final int TOOK = 1;
     private static final int TOO_FEW = 0;
     private static final int CLOSED_NOW = -1;

@@ -178,6 +178,169 @@ public final class CortadoPeer implements Peer {
         idle = List.of();
     }
 
+    /** W4's first half: sends a ping, waits for the pong, {@code left} times; then closes its sender. */
+    private static final class Pinger implements Future<Void> {
+        private final io.cortado.sync.Mpsc.Sender<Integer> out;
+        private final io.cortado.sync.Mpsc.Receiver<Integer> in;
+        private int left;
+        private Future<Void> sending;
+        private boolean waiting;
+
+        Pinger(io.cortado.sync.Mpsc.Sender<Integer> out, io.cortado.sync.Mpsc.Receiver<Integer> in, int n) {
+            this.out = out;
+            this.in = in;
+            this.left = n;
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            for (; ; ) {
+                if (!waiting) {
+                    if (sending == null) {
+                        if (left == 0) {
+                            out.close();
+                            return Poll.ready(null);
+                        }
+                        sending = out.send(left);
+                    }
+                    if (!sending.poll(cx).isReady()) {
+                        return Poll.pending();
+                    }
+                    sending = null;
+                    waiting = true;
+                }
+                if (!in.pollRecv(cx).isReady()) {
+                    return Poll.pending();
+                }
+                waiting = false;
+                left--;
+            }
+        }
+    }
+
+    /** W4's second half: answers every ping until the stream ends. */
+    private static final class Ponger implements Future<Void> {
+        private final io.cortado.sync.Mpsc.Sender<Integer> out;
+        private final io.cortado.sync.Mpsc.Receiver<Integer> in;
+        private Future<Void> sending;
+
+        Ponger(io.cortado.sync.Mpsc.Sender<Integer> out, io.cortado.sync.Mpsc.Receiver<Integer> in) {
+            this.out = out;
+            this.in = in;
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            for (; ; ) {
+                if (sending == null) {
+                    Poll<Integer> p = in.pollRecv(cx);
+                    if (!p.isReady()) {
+                        return Poll.pending();
+                    }
+                    if (p.value() == null) {
+                        out.close();
+                        return Poll.ready(null);
+                    }
+                    sending = out.send(p.value());
+                }
+                if (!sending.poll(cx).isReady()) {
+                    return Poll.pending();
+                }
+                sending = null;
+            }
+        }
+    }
+
+    @Override
+    public void pingPong(int pairs, int roundTrips) {
+        rt.blockOn(rt.spawn(Futures.lazy(() -> {
+            List<JoinHandle<Void>> hs = new ArrayList<>(2 * pairs);
+            for (int i = 0; i < pairs; i++) {
+                var ab = io.cortado.sync.Mpsc.<Integer>bounded(1);
+                var ba = io.cortado.sync.Mpsc.<Integer>bounded(1);
+                hs.add(Task.spawn(new Pinger(ab.sender(), ba.receiver(), roundTrips)));
+                hs.add(Task.spawn(new Ponger(ba.sender(), ab.receiver())));
+            }
+            return Futures.joinAll(hs);
+        }).then(f -> f)));
+    }
+
+    /** W6's producer: sends {@code 0..n-1}, waiting while the channel is full; then closes its sender. */
+    private static Future<Void> producer(io.cortado.sync.Mpsc.Sender<Integer> tx, int n) {
+        int[] next = {0};
+        @SuppressWarnings("unchecked")
+        Future<Void>[] sending = new Future[1];
+        return cx -> {
+            while (next[0] < n) {
+                if (sending[0] == null) {
+                    sending[0] = tx.send(next[0]);
+                }
+                if (!sending[0].poll(cx).isReady()) {
+                    return Poll.pending();
+                }
+                sending[0] = null;
+                next[0]++;
+            }
+            tx.close();
+            return Poll.ready(null);
+        };
+    }
+
+    /** W6's consumer: sums until the end of the stream. */
+    private static Future<Long> consumer(io.cortado.sync.Mpsc.Receiver<Integer> rx) {
+        long[] sum = {0};
+        return cx -> {
+            for (; ; ) {
+                Poll<Integer> p = rx.pollRecv(cx);
+                if (!p.isReady()) {
+                    return Poll.pending();
+                }
+                if (p.value() == null) {
+                    return Poll.ready(sum[0]);
+                }
+                sum[0] += p.value();
+            }
+        };
+    }
+
+    @Override
+    public long mpsc(int producers, int perProducer, int capacity) {
+        if (capacity <= 0) {
+            var ch = io.cortado.sync.Mpsc.<Integer>unbounded();
+            List<io.cortado.sync.Mpsc.UnboundedSender<Integer>> txs = new ArrayList<>();
+            txs.add(ch.sender());
+            for (int p = 1; p < producers; p++) {
+                txs.add(ch.sender().duplicate()); // all before any producer runs (and closes its own)
+            }
+            return rt.blockOn(rt.spawn(Futures.lazy(() -> {
+                JoinHandle<Long> sum = Task.spawn(consumer(ch.receiver()));
+                for (var tx : txs) {
+                    Task.spawn(Futures.lazy(() -> { // an unbounded send never waits: one poll sends them all
+                        for (int i = 0; i < perProducer; i++) {
+                            tx.send(i);
+                        }
+                        tx.close();
+                        return null;
+                    }));
+                }
+                return sum;
+            }).then(f -> f)));
+        }
+        var ch = io.cortado.sync.Mpsc.<Integer>bounded(capacity);
+        List<io.cortado.sync.Mpsc.Sender<Integer>> txs = new ArrayList<>();
+        txs.add(ch.sender());
+        for (int p = 1; p < producers; p++) {
+            txs.add(ch.sender().duplicate());
+        }
+        return rt.blockOn(rt.spawn(Futures.lazy(() -> {
+            JoinHandle<Long> sum = Task.spawn(consumer(ch.receiver()));
+            for (var tx : txs) {
+                Task.spawn(producer(tx, perProducer));
+            }
+            return sum;
+        }).then(f -> f)));
+    }
+
     @Override
     public void close() {
         rt.close();

@@ -42,6 +42,16 @@ public final class KotlinCoroutinesPeer implements Peer {
     }
 
     @Override
+    public void pingPong(int pairs, int roundTrips) {
+        peer.pingPong(pairs, roundTrips);
+    }
+
+    @Override
+    public long mpsc(int producers, int perProducer, int capacity) {
+        return peer.mpsc(producers, perProducer, capacity);
+    }
+
+    @Override
     public void close() {
         peer.close();
     }

@@ -28,6 +28,21 @@ public interface Peer extends AutoCloseable {
     /** W8 part 2: cancel the idle tasks and wait until they are all gone. */
     void cancelIdle() throws Exception;
 
+    /** W4: {@code pairs} pairs of tasks; each pair does {@code roundTrips} round trips over two capacity-1 channels. */
+    default void pingPong(int pairs, int roundTrips) throws Exception {
+        throw new UnsupportedOperationException("no channels");
+    }
+
+    /**
+     * W6 / W6u: {@code producers} tasks send {@code perProducer} ints each into one channel (bounded with
+     * {@code capacity}, or unbounded if {@code capacity <= 0}); one consumer task sums them.
+     *
+     * @return the sum
+     */
+    default long mpsc(int producers, int perProducer, int capacity) throws Exception {
+        throw new UnsupportedOperationException("no channels");
+    }
+
     @Override
     void close() throws Exception;
 }

@@ -59,6 +59,25 @@ public final class Runner {
                     p.yieldMany(n, 1_000);
                     return (double) (System.nanoTime() - t0) / (n * 1_000L);
                 }),
+                new Workload("W4", "ping_pong", "ns_per_hop", 100, (p, n) -> {
+                    long t0 = System.nanoTime();
+                    p.pingPong(n, 1_000);
+                    return (double) (System.nanoTime() - t0) / (n * 2_000L);
+                }),
+                new Workload("W6", "mpsc_bounded", "msgs_per_sec", 250_000, (p, n) -> {
+                    long t0 = System.nanoTime();
+                    long sum = p.mpsc(4, n, 1_024);
+                    long t = System.nanoTime() - t0;
+                    check(sum == 4L * n * (n - 1) / 2, "W6 sum");
+                    return 4.0 * n / (t / 1e9);
+                }),
+                new Workload("W6u", "mpsc_unbounded", "msgs_per_sec", 250_000, (p, n) -> {
+                    long t0 = System.nanoTime();
+                    long sum = p.mpsc(4, n, 0);
+                    long t = System.nanoTime() - t0;
+                    check(sum == 4L * n * (n - 1) / 2, "W6u sum");
+                    return 4.0 * n / (t / 1e9);
+                }),
                 new Workload("W5", "chained_spawn", "ns_per_spawn", 1_000, (p, n) -> {
                     long t0 = System.nanoTime();
                     for (int r = 0; r < 100; r++) {
@@ -194,13 +213,15 @@ public final class Runner {
 
     private static void printRatios(Map<String, Map<String, Double>> medians) {
         System.out.println();
-        System.out.println("ratios (peer / cortado; > 1 means cortado is faster)");
+        System.out.println("ratios (> 1 means cortado is faster: peer/cortado for times, cortado/peer for throughputs)");
         for (var w : medians.entrySet()) {
             Double c = w.getValue().get("cortado");
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-3s", w.getKey()));
             for (var p : w.getValue().entrySet()) {
                 if (!p.getKey().equals("cortado") && c != null) {
-                    line.append(String.format(Locale.ROOT, "  %s %.2f", p.getKey(), p.getValue() / c));
+                    // times: peer / cortado; throughputs (W6, W6u: messages per second): cortado / peer
+                    double ratio = w.getKey().startsWith("W6") ? c / p.getValue() : p.getValue() / c;
+                    line.append(String.format(Locale.ROOT, "  %s %.2f", p.getKey(), ratio));
                 }
             }
             System.out.println(line);

@@ -98,6 +98,57 @@ public final class VirtualThreadPeer implements Peer {
         idle = List.of();
     }
 
+    /** W4 with blocking queues of capacity 1 between virtual threads (the idiomatic virtual-thread channel). */
+    @Override
+    public void pingPong(int pairs, int roundTrips) throws Exception {
+        java.util.List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+        for (int p = 0; p < pairs; p++) {
+            var ab = new java.util.concurrent.ArrayBlockingQueue<Integer>(1);
+            var ba = new java.util.concurrent.ArrayBlockingQueue<Integer>(1);
+            fs.add(exec.submit(() -> {
+                for (int i = 0; i < roundTrips; i++) {
+                    ab.put(i);
+                    ba.take();
+                }
+                ab.put(-1);
+                return null;
+            }));
+            fs.add(exec.submit(() -> {
+                for (int v; (v = ab.take()) >= 0; ) {
+                    ba.put(v);
+                }
+                return null;
+            }));
+        }
+        for (var f : fs) {
+            f.get();
+        }
+    }
+
+    /** W6 / W6u with an ArrayBlockingQueue (bounded) or a LinkedBlockingQueue (unbounded). */
+    @Override
+    public long mpsc(int producers, int perProducer, int capacity) throws Exception {
+        java.util.concurrent.BlockingQueue<Integer> q = capacity > 0
+                ? new java.util.concurrent.ArrayBlockingQueue<>(capacity)
+                : new java.util.concurrent.LinkedBlockingQueue<>();
+        var sum = exec.submit(() -> {
+            long s = 0;
+            for (int left = producers * perProducer; left > 0; left--) {
+                s += q.take();
+            }
+            return s;
+        });
+        for (int p = 0; p < producers; p++) {
+            exec.submit(() -> {
+                for (int i = 0; i < perProducer; i++) {
+                    q.put(i);
+                }
+                return null;
+            });
+        }
+        return sum.get();
+    }
+
     @Override
     public void close() {
         exec.close();

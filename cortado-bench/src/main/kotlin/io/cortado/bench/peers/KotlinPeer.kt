@@ -68,6 +68,39 @@ class KotlinPeer : AutoCloseable {
         latch.await()
     }
 
+    /** W4: pairs of coroutines; each pair does roundTrips round trips over two Channel(1)s. */
+    fun pingPong(pairs: Int, roundTrips: Int) = runBlocking(dispatcher) {
+        val jobs = ArrayList<Job>(2 * pairs)
+        for (p in 0 until pairs) {
+            val ab = kotlinx.coroutines.channels.Channel<Int>(1)
+            val ba = kotlinx.coroutines.channels.Channel<Int>(1)
+            jobs.add(launch {
+                repeat(roundTrips) { ab.send(it); ba.receive() }
+                ab.close()
+            })
+            jobs.add(launch {
+                for (v in ab) ba.send(v)
+            })
+        }
+        jobs.joinAll()
+    }
+
+    /** W6 / W6u: producers coroutines send perProducer ints each; one consumer sums (capacity <= 0: unlimited). */
+    fun mpsc(producers: Int, perProducer: Int, capacity: Int): Long = runBlocking(dispatcher) {
+        val ch = kotlinx.coroutines.channels.Channel<Int>(
+            if (capacity <= 0) kotlinx.coroutines.channels.Channel.UNLIMITED else capacity)
+        val sum = async {
+            var s = 0L
+            for (v in ch) s += v
+            s
+        }
+        val ps = ArrayList<Job>(producers)
+        repeat(producers) { ps.add(launch { for (i in 0 until perProducer) ch.send(i) }) }
+        ps.joinAll()
+        ch.close()
+        sum.await()
+    }
+
     private var idle: List<Job> = emptyList()
 
     /** W8 part 1: start n coroutines that each await a deferred that never completes. */
