@@ -14,13 +14,14 @@ import java.util.Objects;
  * {@link ClosedException} if the sender closes without sending. The sender learns when the receiver is gone
  * ({@link Sender#isClosed()}, {@link Sender#closed()}), and {@link Sender#send} then hands the value back.
  * <pre>{@code
- * var ch = Oneshot.<String>channel();
+ * Oneshot.Channel<String> ch = Oneshot.channel();
  * Task.spawn(Futures.lazy(() -> { ch.sender().send("hi"); return null; }));
  * String v = await(ch.receiver());
  * }</pre>
  *
  * <h2>State</h2>
- * One {@code int} in the shared cell: {@code VALUE | TX_CLOSED | RX_CLOSED}, set with CAS, never cleared.
+ * One {@code int} in the receiver (which holds the channel's state; the sender is a view of it, so a channel is two
+ * small objects): {@code VALUE | TX_CLOSED | RX_CLOSED}, set with CAS, never cleared.
  *
  * <h2>Rules</h2>
  * <ol>
@@ -35,30 +36,11 @@ import java.util.Objects;
  * </ol>
  * Guarded by {@code OneshotTest} and {@code OneshotLincheckTest}.
  *
- * @param <T> the value type
  */
-public final class Oneshot<T> {
+public final class Oneshot {
     private static final int VALUE = 1;
     private static final int TX_CLOSED = 2;
     private static final int RX_CLOSED = 4;
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Oneshot.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    @SuppressWarnings("unused") // through STATE
-    private volatile int state;
-    /** Written before VALUE is set; read after it is seen. */
-    private T value;
-    private volatile Waker rxWaker;
-    private volatile Waker txWaker;
-    private final Sender<T> sender = new Sender<>(this);
-    private final Receiver<T> receiver = new Receiver<>(this);
 
     private Oneshot() {
     }
@@ -67,27 +49,19 @@ public final class Oneshot<T> {
      * @param <T> the value type
      * @return a new channel
      */
-    public static <T> Oneshot<T> channel() {
-        return new Oneshot<>();
+    public static <T> Channel<T> channel() {
+        Receiver<T> rx = new Receiver<>();
+        return new Channel<>(new Sender<>(rx), rx);
     }
 
-    /** @return the sending half */
-    public Sender<T> sender() {
-        return sender;
-    }
-
-    /** @return the receiving half, a future of the value */
-    public Receiver<T> receiver() {
-        return receiver;
-    }
-
-    private int setBits(int bits) {
-        for (; ; ) {
-            int s = state;
-            if ((s & bits) == bits || STATE.compareAndSet(this, s, s | bits)) {
-                return s;
-            }
-        }
+    /**
+     * The two halves of a one-shot channel.
+     *
+     * @param sender   the sending half
+     * @param receiver the receiving half, a future of the value
+     * @param <T>      the value type
+     */
+    public record Channel<T>(Sender<T> sender, Receiver<T> receiver) {
     }
 
     private static void wake(Waker w) {
@@ -102,9 +76,9 @@ public final class Oneshot<T> {
      * @param <T> the value type
      */
     public static final class Sender<T> implements AutoCloseable {
-        private final Oneshot<T> ch;
+        private final Receiver<T> ch;
 
-        Sender(Oneshot<T> ch) {
+        Sender(Receiver<T> ch) {
             this.ch = ch;
         }
 
@@ -176,7 +150,7 @@ public final class Oneshot<T> {
     }
 
     /**
-     * The receiving half: a future of the value.
+     * The receiving half: a future of the value; it also holds the channel's state.
      *
      * <p><b>Cancel safety:</b> cancelling the receiver closes the channel: the value, sent or not, is dropped and
      * the sender sees the receiver gone.
@@ -184,10 +158,33 @@ public final class Oneshot<T> {
      * @param <T> the value type
      */
     public static final class Receiver<T> implements Future<T>, AutoCloseable {
-        private final Oneshot<T> ch;
+        private static final VarHandle STATE;
 
-        Receiver(Oneshot<T> ch) {
-            this.ch = ch;
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Receiver.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @SuppressWarnings("unused") // through STATE
+        private volatile int state;
+        /** Written before VALUE is set; read after it is seen. */
+        private T value;
+        private volatile Waker rxWaker;
+        private volatile Waker txWaker;
+
+        Receiver() {
+        }
+
+        private int setBits(int bits) {
+            for (; ; ) {
+                int s = state;
+                if ((s & bits) == bits || STATE.compareAndSet(this, s, s | bits)) {
+                    return s;
+                }
+            }
         }
 
         @Override
@@ -197,18 +194,18 @@ public final class Oneshot<T> {
                 return p;
             }
             Waker w = cx.waker();
-            Waker current = ch.rxWaker;
+            Waker current = rxWaker;
             if (current == null || !current.willWake(w)) {
-                ch.rxWaker = w;
+                rxWaker = w;
             }
             p = check();
             return p != null ? p : Poll.pending();
         }
 
         private Poll<T> check() {
-            int s = ch.state;
+            int s = state;
             if ((s & VALUE) != 0) {
-                return Poll.ready(ch.value);
+                return Poll.ready(value);
             }
             if ((s & RX_CLOSED) != 0) {
                 throw new ClosedException("the oneshot receiver is closed");
@@ -231,10 +228,10 @@ public final class Oneshot<T> {
         /** Rule 3: the receiver is gone; the sender is told. Idempotent. */
         @Override
         public void close() {
-            int prev = ch.setBits(RX_CLOSED);
+            int prev = setBits(RX_CLOSED);
             if ((prev & RX_CLOSED) == 0) {
-                ch.rxWaker = null;
-                wake(ch.txWaker);
+                rxWaker = null;
+                wake(txWaker);
             }
         }
 

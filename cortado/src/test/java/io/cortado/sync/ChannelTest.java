@@ -23,7 +23,7 @@ class ChannelTest extends RuntimeTestBase {
 
     @Test
     void oneshotDeliversOnceAndWakesTheReceiver() {
-        Oneshot<String> ch = Oneshot.channel();
+        Oneshot.Channel<String> ch = Oneshot.channel();
         TestWaker w = new TestWaker();
         assertFalse(poll(ch.receiver(), w).isReady());
         assertTrue(ch.sender().send("v"));
@@ -34,14 +34,14 @@ class ChannelTest extends RuntimeTestBase {
 
     @Test
     void oneshotReceiverLearnsTheSenderLeftAndTheSenderLearnsTheReceiverLeft() {
-        Oneshot<String> a = Oneshot.channel();
+        Oneshot.Channel<String> a = Oneshot.channel();
         TestWaker w = new TestWaker();
         assertFalse(poll(a.receiver(), w).isReady());
         a.sender().close();
         assertEquals(1, w.wakes());
         assertThrows(ClosedException.class, () -> poll(a.receiver(), w));
 
-        Oneshot<String> b = Oneshot.channel();
+        Oneshot.Channel<String> b = Oneshot.channel();
         TestWaker tw = new TestWaker();
         Future<Void> closed = b.sender().closed();
         assertFalse(poll(closed, tw).isReady());

@@ -129,7 +129,7 @@ class SyncLincheckTest {
 
     /** A oneshot's send, receiver close and try-receive racing. */
     public static class OneshotOps extends RuntimeTestBase {
-        private final Oneshot<String> ch = Oneshot.channel();
+        private final Oneshot.Channel<String> ch = Oneshot.channel();
 
         @Operation(nonParallelGroup = "sender")
         public String send() {

@@ -168,7 +168,7 @@ class SyncStressTest extends RuntimeTestBase {
             long sum = rt.blockOn(Futures.lazy(() -> {
                 List<JoinHandle<Integer>> hs = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
-                    Oneshot<Integer> ch = Oneshot.channel();
+                    Oneshot.Channel<Integer> ch = Oneshot.channel();
                     hs.add(Task.spawn(ch.receiver()));
                     int v = i;
                     Task.spawn(Futures.lazy(() -> ch.sender().send(v)));

@@ -155,8 +155,36 @@ public final class CortadoPeer implements Peer {
         }
     }
 
+    private List<io.cortado.sync.Oneshot.Sender<Integer>> idleSenders = List.of();
+
+    @Override
+    public void startIdleOneshot(int n) throws InterruptedException {
+        List<JoinHandle<Integer>> hs = new ArrayList<>(n);
+        List<io.cortado.sync.Oneshot.Sender<Integer>> senders = new ArrayList<>(n);
+        java.util.concurrent.atomic.LongAdder polled = new java.util.concurrent.atomic.LongAdder();
+        var h = rt.handle();
+        for (int i = 0; i < n; i++) {
+            var ch = io.cortado.sync.Oneshot.<Integer>channel();
+            senders.add(ch.sender());
+            var rx = ch.receiver();
+            hs.add(h.spawn(cx -> { // the task awaits its one-shot; counts its first poll
+                Poll<Integer> p = rx.poll(cx);
+                polled.increment();
+                return p;
+            }));
+        }
+        @SuppressWarnings("unchecked")
+        List<JoinHandle<Void>> asVoid = (List<JoinHandle<Void>>) (List<?>) hs;
+        idle = asVoid;
+        idleSenders = senders;
+        while (polled.sum() < n) {
+            Thread.sleep(1); // wait for the steady idle state
+        }
+    }
+
     @Override
     public void cancelIdle() {
+        idleSenders = List.of();
         for (JoinHandle<Void> h : idle) {
             h.abort();
         }

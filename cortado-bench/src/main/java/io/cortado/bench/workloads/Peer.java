@@ -25,6 +25,11 @@ public interface Peer extends AutoCloseable {
     /** W8 part 1: start {@code n} tasks that each wait for something that never happens. */
     void startIdle(int n) throws Exception;
 
+    /** W8 with a one-shot channel (issue 5): {@code n} tasks each await their own one-shot, whose sender lives on. */
+    default void startIdleOneshot(int n) throws Exception {
+        throw new UnsupportedOperationException("no one-shot channel");
+    }
+
     /** W8 part 2: cancel the idle tasks and wait until they are all gone. */
     void cancelIdle() throws Exception;
 

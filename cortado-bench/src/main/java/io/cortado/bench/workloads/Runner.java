@@ -95,6 +95,16 @@ public final class Runner {
                     lastCancelNs = nsPerCancel;
                     return (double) (after - before) / n;
                 }));
+        workloads = new java.util.ArrayList<>(workloads);
+        workloads.add(new Workload("W8o", "idle_tasks_oneshot", "bytes_per_task", 1_000_000, (p, n) -> {
+            long before = usedHeapAfterGc();
+            p.startIdleOneshot(n);
+            long after = usedHeapAfterGc();
+            long t0 = System.nanoTime();
+            p.cancelIdle();
+            lastCancelNs = (double) (System.nanoTime() - t0) / n;
+            return (double) (after - before) / n;
+        }));
         Map<String, Supplier<Peer>> peers = new LinkedHashMap<>();
         peers.put("cortado", CortadoPeer::new);
         peers.put("netty", NettyPeer::new);
@@ -116,13 +126,13 @@ public final class Runner {
             if (!only.isEmpty() && !only.contains(w.id())) {
                 continue;
             }
-            int wRuns = w.id().equals("W8") ? Math.min(runs, 3) : runs;
+            int wRuns = w.id().startsWith("W8") ? Math.min(runs, 3) : runs;
             for (var e : peers.entrySet()) {
                 try (Peer peer = e.getValue().get()) {
                     double[] values = new double[wRuns];
                     double[] cancels = new double[wRuns];
                     try {
-                        for (int i = 0; i < (w.id().equals("W8") ? 1 : WARMUP); i++) {
+                        for (int i = 0; i < (w.id().startsWith("W8") ? 1 : WARMUP); i++) {
                             w.measure().run(peer, w.n());
                         }
                         for (int i = 0; i < wRuns; i++) {
@@ -144,7 +154,7 @@ public final class Runner {
                     System.out.printf(Locale.ROOT,
                             "{\"peer\":\"%s\",\"workload\":\"%s\",\"metric\":\"%s\",\"value\":%.1f,\"n\":%d,"
                                     + "\"runs\":%d}%n", peer.name(), w.name(), w.metric(), median, w.n(), wRuns);
-                    if (w.id().equals("W8")) {
+                    if (w.id().startsWith("W8")) {
                         System.out.printf(Locale.ROOT,
                                 "{\"peer\":\"%s\",\"workload\":\"%s\",\"metric\":\"ns_per_cancel\",\"value\":%.1f,"
                                         + "\"n\":%d,\"runs\":%d}%n", peer.name(), w.name(), median(cancels), w.n(),

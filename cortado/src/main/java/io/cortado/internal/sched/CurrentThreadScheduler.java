@@ -68,6 +68,8 @@ public final class CurrentThreadScheduler extends SchedulerBase {
     private final UnhandledExceptionPolicy unhandled;
     private volatile Handle handle;
     private int tick;
+    /** Rounds in a row that found nothing to run: the first sweeps a little, later ones more (core owner only). */
+    private int idleRounds;
 
     /**
      * @param eventInterval       tasks run between two polls of the {@code blockOn} future
@@ -223,6 +225,9 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 task.run();
                 ran++;
             }
+            if (ran > 0) {
+                idleRounds = 0;
+            }
             if (ran == 0 && !cx.isWoken() && !shutdown) {
                 if (time.process(eventInterval) > 0) {
                     continue; // timers fired: their tasks are queued here
@@ -232,18 +237,21 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                     time.autoAdvance(); // rule 4: nothing to do on a paused clock: jump to the next deadline
                     continue;
                 }
-                owned.sweepIdle(0);
+                boolean tidying = owned.sweepIdle(0, idleRounds++ == 0
+                        ? OwnedTasks.IDLE_SWEEP_STEPS : OwnedTasks.IDLE_DEEP_SWEEP_STEPS);
+                long tidy = tidying ? 1_000_000L : Long.MAX_VALUE; // come back to sweep more (OwnedTasks rule 4)
                 if (time.tryEnterDriver(me)) {
                     try {
                         if (!cx.isWoken() && inject.isEmpty() && control.isEmpty()) {
-                            me.parkNanos(time.parkTimeoutNanos());
+                            me.parkNanos(Math.min(time.parkTimeoutNanos(), tidy));
                         }
                     } finally {
                         time.exitDriver();
                     }
                 } else {
-                    me.park();
+                    me.parkNanos(tidy);
                 }
+                continue;
             }
         }
     }

@@ -77,6 +77,8 @@ public final class MultiThreadScheduler extends SchedulerBase {
     static final boolean LIFO_STEALABLE = Boolean.getBoolean("cortado.lifoStealable");
     private static final int CONTROL_STREAK = 16;
     private static final int RUN_BATCH = 64;
+    /** How long a parked worker sleeps between two idle sweeps while garbage is left. */
+    private static final long TIDY_NANOS = 1_000_000L;
     /** Timers fired per call: half the local queue, so their tasks never overflow into the global queue. */
     private static final int FIRE_BATCH = LocalQueue.CAPACITY / 2;
 
@@ -392,7 +394,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         if (w.peekLifo() != null) {
             return; // the hook woke a task onto this worker: run it instead of parking
         }
-        owned.sweepIdle(w.index);
+        boolean tidying = owned.sweepIdle(w.index, OwnedTasks.IDLE_SWEEP_STEPS);
         if (idle.transitionToParked(w.index, w.searching) && anyWorkPending()) {
             notifyParked();
         }
@@ -414,12 +416,13 @@ public final class MultiThreadScheduler extends SchedulerBase {
                         }
                         break;
                     }
-                    w.parker.parkNanos(time.parkTimeoutNanos());
+                    long timeout = time.parkTimeoutNanos();
+                    w.parker.parkNanos(tidying ? Math.min(timeout, TIDY_NANOS) : timeout);
                 } finally {
                     time.exitDriver();
                 }
             } else {
-                w.parker.park();
+                w.parker.parkNanos(tidying ? TIDY_NANOS : Long.MAX_VALUE);
             }
             if (!idle.isParked(w.index)) {
                 w.searching = true; // the notifier counted this worker as searching (Idle rule 1)
@@ -430,6 +433,9 @@ public final class MultiThreadScheduler extends SchedulerBase {
                     w.searching = true;
                 }
                 break;
+            }
+            if (tidying) { // idle, and completed tasks are still linked: drop some more (OwnedTasks rule 4)
+                tidying = owned.sweepIdle(w.index, OwnedTasks.IDLE_DEEP_SWEEP_STEPS);
             }
         }
         if (shutdown) {

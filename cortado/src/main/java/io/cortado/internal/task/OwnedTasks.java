@@ -38,8 +38,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       at least half of what is linked is garbage: a pass removes at least as many tasks as it keeps, sweeping
  *       costs O(1) per bind, and a shard holds a small multiple of its live tasks. A worker about to park calls
  *       {@link #sweepIdle}, which advances the passes of its own shard and the shared shards that hold at least
- *       {@value #IDLE_SWEEP_MIN} completed tasks making up at least half of what is linked; so an idle runtime
- *       ends up keeping fewer completed tasks than that, or than its live ones, reachable per shard.</li>
+ *       {@value #IDLE_SWEEP_MIN} completed tasks making up at least half of what is linked; while work is left, a
+ *       parked worker wakes every millisecond to sweep {@value #IDLE_DEEP_SWEEP_STEPS} more, so an idle runtime
+ *       soon keeps fewer completed tasks than that, or than its live ones, reachable per shard (a million
+ *       cancelled tasks are dropped within about 150 ms).</li>
  *   <li><b>Counting.</b> Per shard, live = bound - completed, and garbage = completed - removed by sweeps. Binds
  *       and removals are counted under the shard lock. A completion is counted in the completing owner's own row
  *       (plain counters written only by the thread that holds that owner slot, read with opaque loads) or, from
@@ -58,7 +60,9 @@ public final class OwnedTasks {
     /** Completed tasks a shard must hold before a parking worker sweeps it (rule 4). */
     static final int IDLE_SWEEP_MIN = 1024;
     /** Nodes a parking worker's sweep visits at most, over all shards (rule 4): a bounded pause. */
-    static final int IDLE_SWEEP_STEPS = 256;
+    public static final int IDLE_SWEEP_STEPS = 256;
+    /** Nodes an idle worker's sweep visits per millisecond while garbage is left (rule 4). */
+    public static final int IDLE_DEEP_SWEEP_STEPS = 8192;
     /** Nodes each bind visits while its shard's sweep pass is under way (rule 4). */
     static final int BIND_SWEEP_STEPS = 4;
 
@@ -140,17 +144,35 @@ public final class OwnedTasks {
     }
 
     /**
-     * Rule 4: sweeps the owner's shard and the shared shards that hold at least {@value #IDLE_SWEEP_MIN} completed
-     * tasks; skips a shard whose lock is busy.
+     * Rule 4: advances the sweep of the owner's shard and of the shared shards that hold at least
+     * {@value #IDLE_SWEEP_MIN} completed tasks, visiting at most {@code steps} tasks; skips a shard whose lock is
+     * busy.
+     *
+     * @param owner the caller's owner slot, or -1
+     * @param steps the most tasks to visit ({@link #IDLE_SWEEP_STEPS} as a worker goes to park,
+     *              {@link #IDLE_DEEP_SWEEP_STEPS} once it has been idle a while)
+     * @return whether sweeping work is left: the caller should come back (a worker parks with a short time-out)
      */
-    public void sweepIdle(int owner) {
-        int budget = IDLE_SWEEP_STEPS;
+    public boolean sweepIdle(int owner, int steps) {
+        int budget = steps;
         if (owner >= 0) {
             budget -= sweepIfGarbage(owner, budget);
         }
         for (int i = owners; i < shards.length && budget > 0; i++) {
             budget -= sweepIfGarbage(i, budget);
         }
+        if (budget <= 0) {
+            return true;
+        }
+        if (owner >= 0 && shards[owner].sweepingRacy()) {
+            return true;
+        }
+        for (int i = owners; i < shards.length; i++) {
+            if (shards[i].sweepingRacy()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int sweepIfGarbage(int i, int budget) {

@@ -114,7 +114,7 @@ class OwnedTasksTest extends RuntimeTestBase {
         for (int i = 0; i < 100; i++) {
             owned.completed(ts.get(i), i % 2 == 0 ? -1 : 0);
         }
-        owned.sweepIdle(0);
+        owned.sweepIdle(0, OwnedTasks.IDLE_SWEEP_STEPS);
         assertEquals(n, owned.linked(), "fewer than IDLE_SWEEP_MIN completed: a park walks nothing");
         for (int i = 100; i < n; i++) {
             ts.get(i).abort();
@@ -126,10 +126,10 @@ class OwnedTasksTest extends RuntimeTestBase {
             owned.completed(ts.get(i), i % 2 == 0 ? -1 : 0);
         }
         assertEquals(0, owned.size());
-        owned.sweepIdle(0);
+        owned.sweepIdle(0, OwnedTasks.IDLE_SWEEP_STEPS);
         assertTrue(owned.linked() >= n - OwnedTasks.IDLE_SWEEP_STEPS, "one park visits a bounded number of tasks");
         for (int parks = 0; parks < n / OwnedTasks.IDLE_SWEEP_STEPS + 2; parks++) {
-            owned.sweepIdle(0);
+            owned.sweepIdle(0, OwnedTasks.IDLE_SWEEP_STEPS);
         }
         assertEquals(0, owned.linked(), "parks drop them from the owner's shard and the shared shards");
     }
