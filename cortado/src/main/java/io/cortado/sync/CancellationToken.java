@@ -1,0 +1,118 @@
+package io.cortado.sync;
+
+import io.cortado.Context;
+import io.cortado.Future;
+import io.cortado.Poll;
+import io.cortado.internal.SpinLock;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * A cancellation signal shared by tasks, in a tree: cancelling a token cancels its children (and theirs), never
+ * its parent. Tasks wait for it with {@link #cancelled()}, typically in a select with their work.
+ *
+ * <h2>Rules</h2>
+ * <ol>
+ *   <li>The flag and the children are guarded by a {@link SpinLock}; the flag is also volatile for
+ *       {@link #isCancelled()}. Once set it stays set.</li>
+ *   <li>A child made after its parent was cancelled starts cancelled. Cancel sets the flag, wakes every waiter
+ *       ({@link Notify#notifyWaiters()}), then cancels the children outside the lock.</li>
+ *   <li>A parent holds its children weakly: a child nobody refers to any more is forgotten, so a long-lived parent
+ *       handing out short-lived children does not grow.</li>
+ *   <li>{@code cancelled()} creates its {@code notified()} future before it reads the flag (Notify rule 3).</li>
+ * </ol>
+ * Guarded by {@code PrimitivesTest}.
+ */
+public final class CancellationToken {
+    private final SpinLock lock = new SpinLock();
+    private final Notify notify = new Notify();
+    private final Set<CancellationToken> children = Collections.newSetFromMap(new WeakHashMap<>());
+    private volatile boolean cancelled;
+
+    /** A new token, not cancelled, with no parent. */
+    public CancellationToken() {
+    }
+
+    /** @return a new child token: cancelled when this one is (or at once if this one already is) */
+    public CancellationToken child() {
+        CancellationToken c = new CancellationToken();
+        lock.lock();
+        try {
+            if (!cancelled) {
+                children.add(c);
+                return c;
+            }
+        } finally {
+            lock.unlock();
+        }
+        c.cancel();
+        return c;
+    }
+
+    /** @return whether this token is cancelled */
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** Cancels this token and its descendants (rule 2). Idempotent. */
+    public void cancel() {
+        List<CancellationToken> kids;
+        lock.lock();
+        try {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            kids = new ArrayList<>(children);
+            children.clear();
+        } finally {
+            lock.unlock();
+        }
+        notify.notifyWaiters();
+        for (CancellationToken k : kids) {
+            k.cancel();
+        }
+    }
+
+    /**
+     * A future that completes when this token is cancelled. <b>Cancel safety:</b> cancelling it has no effect on the
+     * token.
+     *
+     * @return the future
+     */
+    public Future<Void> cancelled() {
+        return new Future<>() {
+            private Future<Void> waiting;
+
+            @Override
+            public Poll<Void> poll(Context cx) {
+                for (; ; ) {
+                    if (waiting == null) {
+                        waiting = notify.notified(); // rule 4
+                    }
+                    if (cancelled) {
+                        waiting.cancel();
+                        waiting = null;
+                        return Poll.ready(null);
+                    }
+                    if (!waiting.poll(cx).isReady()) {
+                        return Poll.pending();
+                    }
+                    waiting = null;
+                }
+            }
+
+            @Override
+            public void cancel() {
+                if (waiting != null) {
+                    waiting.cancel();
+                    waiting = null;
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,134 @@
+package io.cortado.sync;
+
+import io.cortado.Context;
+import io.cortado.Future;
+import io.cortado.Poll;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * A value set once, possibly by an async initialiser that many tasks race to run: {@link #getOrInit} runs the
+ * initialiser of exactly one caller at a time; the others wait and get its value. If that initialiser fails or is
+ * cancelled, the next waiter runs its own (Tokio's {@code OnceCell}).
+ *
+ * <h2>Rules</h2>
+ * <ol>
+ *   <li>The value is published with a volatile write and read with a volatile read; once set it never changes.</li>
+ *   <li>The right to initialise is one permit of a fair {@link Semaphore}; its holder sets the value and closes the
+ *       semaphore, so every waiter's acquire fails and it reads the value. A holder that fails gives the permit
+ *       back: the next waiter tries.</li>
+ * </ol>
+ * Guarded by {@code PrimitivesTest}.
+ *
+ * @param <T> the value type
+ */
+public final class OnceCell<T> {
+    private final Semaphore initializing = new Semaphore(1);
+    private volatile T value;
+
+    /** An empty cell. */
+    public OnceCell() {
+    }
+
+    /** @return the value, or {@code null} if not set yet */
+    public T get() {
+        return value;
+    }
+
+    /**
+     * Sets the value if the cell is empty and nobody is initialising it.
+     *
+     * @param v the value, not {@code null}
+     * @return whether it was set
+     */
+    public boolean trySet(T v) {
+        Objects.requireNonNull(v, "v");
+        Semaphore.Permit p;
+        try {
+            p = initializing.tryAcquire(1);
+        } catch (ClosedException alreadySet) {
+            return false;
+        }
+        if (p == null) {
+            return false;
+        }
+        value = v;
+        p.forget();
+        initializing.close();
+        return true;
+    }
+
+    /**
+     * The value, initialising it with {@code init} if nobody has. <b>Cancel safety:</b> cancelling a waiting caller
+     * loses nothing; cancelling the caller whose initialiser runs cancels that initialiser and lets the next waiter
+     * run its own.
+     *
+     * @param init makes the initialiser future; called at most once, and only if this caller gets to initialise
+     * @return a future of the value
+     */
+    public Future<T> getOrInit(Supplier<? extends Future<? extends T>> init) {
+        Objects.requireNonNull(init, "init");
+        return new Future<>() {
+            private Future<Semaphore.Permit> acquiring;
+            private Semaphore.Permit permit;
+            private Future<? extends T> running;
+
+            @Override
+            public Poll<T> poll(Context cx) {
+                T v = value;
+                if (v != null) {
+                    return Poll.ready(v);
+                }
+                if (permit == null) {
+                    if (acquiring == null) {
+                        acquiring = initializing.acquire();
+                    }
+                    Poll<Semaphore.Permit> p;
+                    try {
+                        p = acquiring.poll(cx);
+                    } catch (ClosedException set) {
+                        return Poll.ready(value); // rule 2: someone else set it
+                    }
+                    if (!p.isReady()) {
+                        return Poll.pending();
+                    }
+                    permit = p.value();
+                    if (value != null) {
+                        permit.close();
+                        return Poll.ready(value);
+                    }
+                    running = Objects.requireNonNull(init.get(), "init returned null");
+                }
+                Poll<? extends T> r;
+                try {
+                    r = running.poll(cx);
+                } catch (RuntimeException | Error e) {
+                    permit.close(); // rule 2: the next waiter tries
+                    permit = null;
+                    throw e;
+                }
+                if (!r.isReady()) {
+                    return Poll.pending();
+                }
+                T result = Objects.requireNonNull(r.value(), "the initialiser completed with null");
+                value = result;
+                permit.forget();
+                initializing.close();
+                return Poll.ready(result);
+            }
+
+            @Override
+            public void cancel() {
+                if (running != null && value == null) {
+                    running.cancel();
+                }
+                if (permit != null && value == null) {
+                    permit.close();
+                } else if (acquiring != null && permit == null) {
+                    acquiring.cancel();
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,192 @@
+package io.cortado.sync;
+
+import io.cortado.Context;
+import io.cortado.Future;
+import io.cortado.Poll;
+import io.cortado.internal.SpinLock;
+
+import java.util.Objects;
+
+/**
+ * A single value that changes over time, watched by any number of receivers (Tokio's {@code watch}). A receiver
+ * sees the latest value ({@link Receiver#borrow()}) and waits for a newer one ({@link Receiver#changed()});
+ * intermediate values may be skipped, the latest never is.
+ *
+ * <h2>Rules</h2>
+ * <ol>
+ *   <li>The value, its version and the closed flag change together under a {@link SpinLock}; every change then
+ *       wakes all waiting receivers ({@link Notify#notifyWaiters()}).</li>
+ *   <li>{@code changed()} creates its {@link Notify#notified()} future <i>before</i> it compares versions, so a
+ *       change that lands between the comparison and the wait still completes it (Notify rule 3).</li>
+ * </ol>
+ * Guarded by {@code PrimitivesTest}.
+ */
+public final class Watch {
+    private Watch() {
+    }
+
+    /**
+     * @param initial the first value, not {@code null}
+     * @param <T>     the value type
+     * @return a new channel; more receivers come from {@link Receiver#duplicate()} or {@link Sender#subscribe()}
+     */
+    public static <T> Channel<T> channel(T initial) {
+        Shared<T> s = new Shared<>(Objects.requireNonNull(initial, "initial"));
+        return new Channel<>(new Sender<>(s), new Receiver<>(s, 0));
+    }
+
+    /**
+     * The two halves.
+     *
+     * @param sender   the sender
+     * @param receiver the first receiver
+     * @param <T>      the value type
+     */
+    public record Channel<T>(Sender<T> sender, Receiver<T> receiver) {
+    }
+
+    private static final class Shared<T> {
+        final SpinLock lock = new SpinLock();
+        final Notify notify = new Notify();
+        volatile T value;
+        volatile long version;
+        volatile boolean closed;
+
+        Shared(T value) {
+            this.value = value;
+        }
+    }
+
+    /**
+     * The sending half.
+     *
+     * @param <T> the value type
+     */
+    public static final class Sender<T> implements AutoCloseable {
+        private final Shared<T> s;
+
+        Sender(Shared<T> s) {
+            this.s = s;
+        }
+
+        /**
+         * Replaces the value and wakes every receiver waiting in {@code changed()}. Never waits.
+         *
+         * @param value the new value, not {@code null}
+         * @throws IllegalStateException if the sender is closed
+         */
+        public void send(T value) {
+            Objects.requireNonNull(value, "value");
+            s.lock.lock();
+            try {
+                if (s.closed) {
+                    throw new IllegalStateException("the watch sender is closed");
+                }
+                s.value = value;
+                s.version = s.version + 1;
+            } finally {
+                s.lock.unlock();
+            }
+            s.notify.notifyWaiters();
+        }
+
+        /** @return the current value */
+        public T borrow() {
+            return s.value;
+        }
+
+        /** @return a new receiver that has seen the current value */
+        public Receiver<T> subscribe() {
+            return new Receiver<>(s, s.version);
+        }
+
+        /** Closes the channel: waiting and later {@code changed()} calls fail once they have seen the last value. */
+        @Override
+        public void close() {
+            s.lock.lock();
+            try {
+                s.closed = true;
+            } finally {
+                s.lock.unlock();
+            }
+            s.notify.notifyWaiters();
+        }
+    }
+
+    /**
+     * A receiving half; used by one task at a time.
+     *
+     * @param <T> the value type
+     */
+    public static final class Receiver<T> {
+        private final Shared<T> s;
+        private long seen;
+
+        Receiver(Shared<T> s, long seen) {
+            this.s = s;
+            this.seen = seen;
+        }
+
+        /** @return the latest value (marks it seen) */
+        public T borrow() {
+            seen = s.version;
+            return s.value;
+        }
+
+        /** @return whether a value newer than the last one seen was sent */
+        public boolean hasChanged() {
+            return s.version != seen;
+        }
+
+        /** @return another receiver that has seen what this one has */
+        public Receiver<T> duplicate() {
+            return new Receiver<>(s, seen);
+        }
+
+        /**
+         * Waits for a value newer than the last one seen, and marks it seen. Fails with {@link ClosedException}
+         * once the sender is closed and the latest value was seen. <b>Cancel safety:</b> cancelling it loses
+         * nothing: the change stays visible to the next {@code changed()} or {@link #hasChanged()}.
+         *
+         * @return a future that completes when the value changed
+         */
+        public Future<Void> changed() {
+            return new Future<>() {
+                private Future<Void> waiting;
+
+                @Override
+                public Poll<Void> poll(Context cx) {
+                    for (; ; ) {
+                        if (waiting == null) {
+                            waiting = s.notify.notified(); // rule 2: before the comparison
+                        }
+                        long v = s.version;
+                        if (v != seen) {
+                            seen = v;
+                            waiting.cancel();
+                            waiting = null;
+                            return Poll.ready(null);
+                        }
+                        if (s.closed) {
+                            waiting.cancel();
+                            waiting = null;
+                            throw new ClosedException("the watch sender is closed");
+                        }
+                        if (!waiting.poll(cx).isReady()) {
+                            return Poll.pending();
+                        }
+                        waiting = null;
+                    }
+                }
+
+                @Override
+                public void cancel() {
+                    if (waiting != null) {
+                        waiting.cancel();
+                        waiting = null;
+                    }
+                }
+            };
+        }
+    }
+}
