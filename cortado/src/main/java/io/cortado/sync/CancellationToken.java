@@ -5,11 +5,9 @@ import io.cortado.Future;
 import io.cortado.Poll;
 import io.cortado.internal.SpinLock;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * A cancellation signal shared by tasks, in a tree: cancelling a token cancels its children (and theirs), never
@@ -21,8 +19,9 @@ import java.util.WeakHashMap;
  *       {@link #isCancelled()}. Once set it stays set.</li>
  *   <li>A child made after its parent was cancelled starts cancelled. Cancel sets the flag, wakes every waiter
  *       ({@link Notify#notifyWaiters()}), then cancels the children outside the lock.</li>
- *   <li>A parent holds its children weakly: a child nobody refers to any more is forgotten, so a long-lived parent
- *       handing out short-lived children does not grow.</li>
+ *   <li>A parent holds its children weakly: a child nobody refers to any more is forgotten (its reference is
+ *       purged when the list has doubled), so a long-lived parent handing out short-lived children does not grow.
+ *       </li>
  *   <li>{@code cancelled()} creates its {@code notified()} future before it reads the flag (Notify rule 3).</li>
  * </ol>
  * Guarded by {@code PrimitivesTest}.
@@ -30,7 +29,9 @@ import java.util.WeakHashMap;
 public final class CancellationToken {
     private final SpinLock lock = new SpinLock();
     private final Notify notify = new Notify();
-    private final Set<CancellationToken> children = Collections.newSetFromMap(new WeakHashMap<>());
+    /** Weak references to the children (rule 3); cleared ones are purged when the list doubles. */
+    private final List<WeakReference<CancellationToken>> children = new ArrayList<>();
+    private int purgeAt = 16;
     private volatile boolean cancelled;
 
     /** A new token, not cancelled, with no parent. */
@@ -43,7 +44,11 @@ public final class CancellationToken {
         lock.lock();
         try {
             if (!cancelled) {
-                children.add(c);
+                if (children.size() >= purgeAt) {
+                    children.removeIf(r -> r.get() == null);
+                    purgeAt = Math.max(16, 2 * children.size());
+                }
+                children.add(new WeakReference<>(c));
                 return c;
             }
         } finally {
@@ -67,7 +72,13 @@ public final class CancellationToken {
                 return;
             }
             cancelled = true;
-            kids = new ArrayList<>(children);
+            kids = new ArrayList<>(children.size());
+            for (WeakReference<CancellationToken> r : children) {
+                CancellationToken k = r.get();
+                if (k != null) {
+                    kids.add(k);
+                }
+            }
             children.clear();
         } finally {
             lock.unlock();

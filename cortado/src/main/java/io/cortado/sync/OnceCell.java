@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  *
  * <h2>Rules</h2>
  * <ol>
- *   <li>The value is published with a volatile write and read with a volatile read; once set it never changes.</li>
+ *   <li>The value is set with one CAS (from {@code null}) and read with a volatile read; once set it never changes.
+ *       {@link #trySet} is that CAS, so it fails exactly when a value is set.</li>
  *   <li>The right to initialise is one permit of a fair {@link Semaphore}; its holder sets the value and closes the
  *       semaphore, so every waiter's acquire fails and it reads the value. A holder that fails gives the permit
  *       back: the next waiter tries.</li>
@@ -24,7 +25,18 @@ import java.util.function.Supplier;
  * @param <T> the value type
  */
 public final class OnceCell<T> {
+    private static final java.lang.invoke.VarHandle VALUE;
+
+    static {
+        try {
+            VALUE = java.lang.invoke.MethodHandles.lookup().findVarHandle(OnceCell.class, "value", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Semaphore initializing = new Semaphore(1);
+    @SuppressWarnings("unused") // through VALUE
     private volatile T value;
 
     /** An empty cell. */
@@ -37,25 +49,17 @@ public final class OnceCell<T> {
     }
 
     /**
-     * Sets the value if the cell is empty and nobody is initialising it.
+     * Sets the value if the cell is empty; an initialiser running meanwhile loses (its result is dropped).
      *
      * @param v the value, not {@code null}
-     * @return whether it was set
+     * @return whether it was set (false: a value was set already)
      */
     public boolean trySet(T v) {
         Objects.requireNonNull(v, "v");
-        Semaphore.Permit p;
-        try {
-            p = initializing.tryAcquire(1);
-        } catch (ClosedException alreadySet) {
+        if (!VALUE.compareAndSet(this, null, v)) {
             return false;
         }
-        if (p == null) {
-            return false;
-        }
-        value = v;
-        p.forget();
-        initializing.close();
+        initializing.close(); // rule 2: waiters read the value; a running initialiser's result is dropped
         return true;
     }
 
@@ -112,8 +116,10 @@ public final class OnceCell<T> {
                     return Poll.pending();
                 }
                 T result = Objects.requireNonNull(r.value(), "the initialiser completed with null");
-                value = result;
                 permit.forget();
+                if (!VALUE.compareAndSet(OnceCell.this, null, result)) {
+                    return Poll.ready(value); // a trySet won meanwhile: its value stands
+                }
                 initializing.close();
                 return Poll.ready(result);
             }

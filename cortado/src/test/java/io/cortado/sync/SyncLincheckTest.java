@@ -170,6 +170,105 @@ class SyncLincheckTest {
         }
     }
 
+    /** Broadcast: any thread sends; two receivers, each read by its own thread group. */
+    @Param(name = "v", gen = IntGen.class, conf = "1:5")
+    public static class BroadcastOps extends RuntimeTestBase {
+        private final Broadcast.Channel<Integer> ch = Broadcast.channel(2);
+        private final Broadcast.Receiver<Integer> second = ch.sender().subscribe();
+
+        @Operation
+        public void send(@Param(name = "v") int v) {
+            ch.sender().send(v);
+        }
+
+        @Operation(nonParallelGroup = "first")
+        public String recvFirst() {
+            return read(ch.receiver());
+        }
+
+        @Operation(nonParallelGroup = "second")
+        public String recvSecond() {
+            return read(second);
+        }
+
+        private static String read(Broadcast.Receiver<Integer> r) {
+            try {
+                return String.valueOf(r.tryRecv());
+            } catch (Broadcast.LaggedException e) {
+                return "lagged " + e.missed();
+            }
+        }
+
+        @Override
+        protected boolean checksDescriptors() {
+            return false;
+        }
+    }
+
+    /** Watch: concurrent sends against a reader's borrow and change check. */
+    @Param(name = "v", gen = IntGen.class, conf = "1:5")
+    public static class WatchOps extends RuntimeTestBase {
+        private final Watch.Channel<Integer> ch = Watch.channel(0);
+
+        @Operation
+        public void send(@Param(name = "v") int v) {
+            ch.sender().send(v);
+        }
+
+        @Operation(nonParallelGroup = "reader")
+        public int borrow() {
+            return ch.receiver().borrow();
+        }
+
+        @Operation(nonParallelGroup = "reader")
+        public boolean hasChanged() {
+            return ch.receiver().hasChanged();
+        }
+
+        @Override
+        protected boolean checksDescriptors() {
+            return false;
+        }
+    }
+
+    /** OnceCell and CancellationToken: set-once and cancel-once state from every side. */
+    @Param(name = "v", gen = IntGen.class, conf = "1:3")
+    public static class OnceOps extends RuntimeTestBase {
+        private final OnceCell<Integer> cell = new OnceCell<>();
+        private final CancellationToken root = new CancellationToken();
+        private final CancellationToken child = root.child();
+
+        @Operation
+        public boolean trySet(@Param(name = "v") int v) {
+            return cell.trySet(v);
+        }
+
+        @Operation
+        public Integer get() {
+            return cell.get();
+        }
+
+        @Operation
+        public void cancelRoot() {
+            root.cancel();
+        }
+
+        @Operation
+        public void cancelChild() {
+            child.cancel();
+        }
+
+        @Operation
+        public String tokens() {
+            return root.isCancelled() + "/" + child.isCancelled();
+        }
+
+        @Override
+        protected boolean checksDescriptors() {
+            return false;
+        }
+    }
+
     private static void check(Class<?> c) {
         new ModelCheckingOptions().iterations(12 * scale()).invocationsPerIteration(300)
                 .threads(3).actorsPerThread(3).check(c);
@@ -201,6 +300,24 @@ class SyncLincheckTest {
         @Timeout(value = 20, unit = TimeUnit.MINUTES)
         void oneshot() {
             check(OneshotOps.class);
+        }
+
+        @Test
+        @Timeout(value = 20, unit = TimeUnit.MINUTES)
+        void broadcast() {
+            check(BroadcastOps.class);
+        }
+
+        @Test
+        @Timeout(value = 20, unit = TimeUnit.MINUTES)
+        void watch() {
+            check(WatchOps.class);
+        }
+
+        @Test
+        @Timeout(value = 20, unit = TimeUnit.MINUTES)
+        void onceCellAndCancellationToken() {
+            check(OnceOps.class);
         }
 
         @Override
