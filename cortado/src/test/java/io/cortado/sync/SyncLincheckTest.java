@@ -269,6 +269,136 @@ class SyncLincheckTest {
         }
     }
 
+    /**
+     * Mutex and RwLock through their non-waiting paths: each thread group takes and releases its own guard in
+     * separate operations, so a holder is visible to the others between them.
+     */
+    public static class LockOps extends RuntimeTestBase {
+        private final Mutex<Integer> mutex = new Mutex<>(0);
+        private final RwLock<Integer> rw = new RwLock<>(0);
+        private Mutex.Guard<Integer> mutexA;
+        private Mutex.Guard<Integer> mutexB;
+        private RwLock.ReadGuard<Integer> reader;
+        private RwLock.WriteGuard<Integer> writer;
+
+        @Operation(nonParallelGroup = "a")
+        public boolean lockA() {
+            if (mutexA == null) {
+                mutexA = mutex.tryLock();
+            }
+            return mutexA != null;
+        }
+
+        @Operation(nonParallelGroup = "a")
+        public void unlockA() {
+            if (mutexA != null) {
+                mutexA.close();
+                mutexA = null;
+            }
+        }
+
+        @Operation(nonParallelGroup = "b")
+        public boolean lockB() {
+            if (mutexB == null) {
+                mutexB = mutex.tryLock();
+            }
+            return mutexB != null;
+        }
+
+        @Operation(nonParallelGroup = "b")
+        public void unlockB() {
+            if (mutexB != null) {
+                mutexB.close();
+                mutexB = null;
+            }
+        }
+
+        @Operation(nonParallelGroup = "a")
+        public boolean read() {
+            if (reader == null) {
+                reader = rw.tryRead();
+            }
+            return reader != null;
+        }
+
+        @Operation(nonParallelGroup = "a")
+        public void unread() {
+            if (reader != null) {
+                reader.close();
+                reader = null;
+            }
+        }
+
+        @Operation(nonParallelGroup = "b")
+        public boolean write() {
+            if (writer == null) {
+                writer = rw.tryWrite();
+            }
+            return writer != null;
+        }
+
+        @Operation(nonParallelGroup = "b")
+        public void unwrite() {
+            if (writer != null) {
+                writer.close();
+                writer = null;
+            }
+        }
+
+        @Override
+        protected boolean checksDescriptors() {
+            return false;
+        }
+    }
+
+    /** Notify: the stored permit and notifyWaiters against one waiter made, polled and cancelled in steps. */
+    public static class NotifyOps extends RuntimeTestBase {
+        private final Notify notify = new Notify();
+        private io.cortado.Future<Void> waiter;
+
+        @Operation
+        public void notifyOne() {
+            notify.notifyOne();
+        }
+
+        @Operation
+        public void notifyWaiters() {
+            notify.notifyWaiters();
+        }
+
+        @Operation(nonParallelGroup = "waiter")
+        public void makeWaiter() {
+            if (waiter == null) {
+                waiter = notify.notified();
+            }
+        }
+
+        @Operation(nonParallelGroup = "waiter")
+        public boolean pollWaiter() {
+            if (waiter == null) {
+                return false;
+            }
+            boolean ready = waiter.poll(io.cortado.Context.of(io.cortado.Waker.noop())).isReady();
+            if (ready) {
+                waiter = null;
+            }
+            return ready;
+        }
+
+        @Operation(nonParallelGroup = "waiter")
+        public void cancelWaiter() {
+            if (waiter != null) {
+                waiter.cancel(); // a notification that chose it is passed on (stored), never lost
+                waiter = null;
+            }
+        }
+
+        @Override
+        protected boolean checksDescriptors() {
+            return false;
+        }
+    }
+
     private static void check(Class<?> c) {
         new ModelCheckingOptions().iterations(12 * scale()).invocationsPerIteration(300)
                 .threads(3).actorsPerThread(3).check(c);
@@ -300,6 +430,18 @@ class SyncLincheckTest {
         @Timeout(value = 20, unit = TimeUnit.MINUTES)
         void oneshot() {
             check(OneshotOps.class);
+        }
+
+        @Test
+        @Timeout(value = 20, unit = TimeUnit.MINUTES)
+        void mutexAndRwLock() {
+            check(LockOps.class);
+        }
+
+        @Test
+        @Timeout(value = 20, unit = TimeUnit.MINUTES)
+        void notifyPermits() {
+            check(NotifyOps.class);
         }
 
         @Test
