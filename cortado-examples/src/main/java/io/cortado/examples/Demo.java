@@ -10,8 +10,12 @@ import io.cortado.JoinHandle;
 import io.cortado.JoinSet;
 import io.cortado.Poll;
 import io.cortado.Task;
+import io.cortado.sync.Mpsc;
+import io.cortado.sync.Oneshot;
+import io.cortado.time.TimeoutException;
 
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,6 +30,8 @@ import java.util.List;
  *   <li>{@link Futures#select} races a short computation against an endless one; the loser is aborted.</li>
  *   <li>1,000 tasks that would spin forever are aborted; every handle reports the cancellation.</li>
  *   <li>SHA-256 over 64 MiB runs on the blocking pool while the scheduler keeps running tasks.</li>
+ *   <li>Four producers send through a bounded channel to a summing consumer (backpressure), and a timeout ends the
+ *       wait for a one-shot nobody answers.</li>
  * </ol>
  * Run it with {@code ./mvnw -q -Pdemo -DskipTests verify}.
  */
@@ -120,9 +126,93 @@ public final class Demo {
                 out.append(String.format("  blocking: 4 x SHA-256 over 16 MiB on the blocking pool, first %s...; "
                         + "a task ran meanwhile (%d steps) (%.1f ms)%n",
                         both.first().getFirst().substring(0, 16), both.second(), ms(t4)));
+                return out;
+            });
+        }).then(o -> {
+            // 6. channels and timers: producers through a bounded channel, a deadline, a timeout.
+            long t5 = System.nanoTime();
+            Mpsc.Channel<Integer> ch = Mpsc.bounded(64);
+            List<Mpsc.Sender<Integer>> senders = new ArrayList<>();
+            senders.add(ch.sender());
+            for (int i = 1; i < 4; i++) {
+                senders.add(ch.sender().duplicate());
+            }
+            for (Mpsc.Sender<Integer> tx : senders) {
+                Task.spawn(new Producer(tx, 10_000));
+            }
+            Oneshot.Channel<String> never = Oneshot.channel();
+            Future<String> late = never.receiver().timeout(Duration.ofMillis(20));
+            return Futures.join(new Summer(ch.receiver()), settledText(late)).map(both -> {
+                out.append(String.format("  channels: 4 producers x 10000 through a bounded(64) channel, sum %d; "
+                        + "a one-shot nobody answers: %s (%.1f ms)%n", both.first(), both.second(), ms(t5)));
                 return out.append(String.format("  total   : %.1f ms", ms(t0))).toString();
             });
         });
+    }
+
+    /** A future of how {@code f} ended: its value, or the kind of failure. */
+    private static Future<String> settledText(Future<String> f) {
+        return cx -> {
+            try {
+                Poll<String> p = f.poll(cx);
+                return p.isReady() ? Poll.ready("value " + p.value()) : Poll.pending();
+            } catch (TimeoutException e) {
+                return Poll.ready("timed out after 20 ms");
+            }
+        };
+    }
+
+    /** Sends {@code 1..n} into a bounded channel, waiting whenever it is full, then closes its sender. */
+    static final class Producer implements Future<Void> {
+        private final Mpsc.Sender<Integer> tx;
+        private final int n;
+        private int next = 1;
+        private Future<Void> sending;
+
+        Producer(Mpsc.Sender<Integer> tx, int n) {
+            this.tx = tx;
+            this.n = n;
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            while (next <= n) {
+                if (sending == null) {
+                    sending = tx.send(next);
+                }
+                if (!sending.poll(cx).isReady()) {
+                    return Poll.pending(); // the channel is full: backpressure
+                }
+                sending = null;
+                next++;
+            }
+            tx.close();
+            return Poll.ready(null);
+        }
+    }
+
+    /** Sums what a channel delivers until the end of the stream. */
+    static final class Summer implements Future<Long> {
+        private final Mpsc.Receiver<Integer> rx;
+        private long sum;
+
+        Summer(Mpsc.Receiver<Integer> rx) {
+            this.rx = rx;
+        }
+
+        @Override
+        public Poll<Long> poll(Context cx) {
+            for (; ; ) {
+                Poll<Integer> p = rx.pollRecv(cx);
+                if (!p.isReady()) {
+                    return Poll.pending();
+                }
+                if (p.value() == null) {
+                    return Poll.ready(sum);
+                }
+                sum += p.value();
+            }
+        }
     }
 
     /** A future that completes with a readable description of how the task ended. */

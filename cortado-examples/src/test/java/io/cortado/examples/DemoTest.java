@@ -37,6 +37,8 @@ class DemoTest {
         assertTrue(out.contains("loser's handle says: cancelled"), out);
         assertTrue(out.contains("1000 endless tasks aborted, 1000 handles report cancelled"), out);
         assertTrue(out.contains("blocking: 4 x SHA-256"), out);
+        assertTrue(out.contains("sum 200020000"), out); // 4 x (1 + ... + 10000)
+        assertTrue(out.contains("timed out after 20 ms"), out);
         assertTrue(out.contains("demo finished in"), out);
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             assertTrue(!t.isAlive() || !t.getName().startsWith("cortado"), "thread left behind: " + t.getName());
