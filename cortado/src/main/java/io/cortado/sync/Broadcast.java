@@ -1,6 +1,5 @@
 package io.cortado.sync;
 
-import io.cortado.Context;
 import io.cortado.Future;
 import io.cortado.Poll;
 import io.cortado.internal.Checks;
@@ -180,34 +179,10 @@ public final class Broadcast {
          * @return a future of the next message
          */
         public Future<T> recv() {
-            return new Future<>() {
-                private Future<Void> waiting;
-
+            return new Notify.WaitUntil<>(s.notify) {
                 @Override
-                public Poll<T> poll(Context cx) {
-                    for (; ; ) {
-                        if (waiting == null) {
-                            waiting = s.notify.notified(); // rule 3: before looking at tail
-                        }
-                        Poll<T> p = tryNext();
-                        if (p != null) {
-                            waiting.cancel();
-                            waiting = null;
-                            return p;
-                        }
-                        if (!waiting.poll(cx).isReady()) {
-                            return Poll.pending();
-                        }
-                        waiting = null;
-                    }
-                }
-
-                @Override
-                public void cancel() {
-                    if (waiting != null) {
-                        waiting.cancel();
-                        waiting = null;
-                    }
+                Poll<T> check() {
+                    return tryNext();
                 }
             };
         }

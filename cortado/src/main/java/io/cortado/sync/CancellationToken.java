@@ -1,6 +1,5 @@
 package io.cortado.sync;
 
-import io.cortado.Context;
 import io.cortado.Future;
 import io.cortado.Poll;
 import io.cortado.internal.SpinLock;
@@ -96,33 +95,10 @@ public final class CancellationToken {
      * @return the future
      */
     public Future<Void> cancelled() {
-        return new Future<>() {
-            private Future<Void> waiting;
-
+        return new Notify.WaitUntil<>(notify) {
             @Override
-            public Poll<Void> poll(Context cx) {
-                for (; ; ) {
-                    if (waiting == null) {
-                        waiting = notify.notified(); // rule 4
-                    }
-                    if (cancelled) {
-                        waiting.cancel();
-                        waiting = null;
-                        return Poll.ready(null);
-                    }
-                    if (!waiting.poll(cx).isReady()) {
-                        return Poll.pending();
-                    }
-                    waiting = null;
-                }
-            }
-
-            @Override
-            public void cancel() {
-                if (waiting != null) {
-                    waiting.cancel();
-                    waiting = null;
-                }
+            Poll<Void> check() {
+                return cancelled ? Poll.ready(null) : null;
             }
         };
     }

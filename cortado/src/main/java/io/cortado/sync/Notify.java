@@ -94,6 +94,57 @@ public final class Notify {
         }
     }
 
+    /**
+     * A future that waits on a notify until {@link #check()} says its condition holds: it creates its
+     * {@code notified()} future <i>before</i> each check (rule 3), so a change made and notified between the check
+     * and the wait is never missed. What {@code Watch}, {@code Broadcast} and {@code CancellationToken} wait with.
+     *
+     * @param <T> the output type
+     */
+    abstract static class WaitUntil<T> implements Future<T> {
+        private final Notify notify;
+        private Future<Void> waiting;
+
+        WaitUntil(Notify notify) {
+            this.notify = notify;
+        }
+
+        /** @return the outcome if the condition holds (may throw), or {@code null} to keep waiting */
+        abstract Poll<T> check();
+
+        @Override
+        public final Poll<T> poll(Context cx) {
+            for (; ; ) {
+                if (waiting == null) {
+                    waiting = notify.notified(); // before the check
+                }
+                Poll<T> p;
+                try {
+                    p = check();
+                } catch (RuntimeException e) {
+                    cancel();
+                    throw e;
+                }
+                if (p != null) {
+                    cancel();
+                    return p;
+                }
+                if (!waiting.poll(cx).isReady()) {
+                    return Poll.pending();
+                }
+                waiting = null;
+            }
+        }
+
+        @Override
+        public final void cancel() {
+            if (waiting != null) {
+                waiting.cancel();
+                waiting = null;
+            }
+        }
+    }
+
     private void linkLocked(Notified n) {
         n.prev = tail;
         n.next = null;

@@ -1,6 +1,5 @@
 package io.cortado.sync;
 
-import io.cortado.Context;
 import io.cortado.Future;
 import io.cortado.Poll;
 import io.cortado.internal.SpinLock;
@@ -151,40 +150,18 @@ public final class Watch {
          * @return a future that completes when the value changed
          */
         public Future<Void> changed() {
-            return new Future<>() {
-                private Future<Void> waiting;
-
+            return new Notify.WaitUntil<>(s.notify) {
                 @Override
-                public Poll<Void> poll(Context cx) {
-                    for (; ; ) {
-                        if (waiting == null) {
-                            waiting = s.notify.notified(); // rule 2: before the comparison
-                        }
-                        long v = s.version;
-                        if (v != seen) {
-                            seen = v;
-                            waiting.cancel();
-                            waiting = null;
-                            return Poll.ready(null);
-                        }
-                        if (s.closed) {
-                            waiting.cancel();
-                            waiting = null;
-                            throw new ClosedException("the watch sender is closed");
-                        }
-                        if (!waiting.poll(cx).isReady()) {
-                            return Poll.pending();
-                        }
-                        waiting = null;
+                Poll<Void> check() {
+                    long v = s.version;
+                    if (v != seen) {
+                        seen = v;
+                        return Poll.ready(null);
                     }
-                }
-
-                @Override
-                public void cancel() {
-                    if (waiting != null) {
-                        waiting.cancel();
-                        waiting = null;
+                    if (s.closed) {
+                        throw new ClosedException("the watch sender is closed");
                     }
+                    return null;
                 }
             };
         }
