@@ -8,4 +8,5 @@ module io.cortado {
     exports io.cortado;
     exports io.cortado.time;
     exports io.cortado.sync;
+    exports io.cortado.stream;
 }
