@@ -101,4 +101,31 @@ public interface Future<T> {
     default Future<T> timeout(java.time.Duration limit) {
         return io.cortado.time.Timeout.timeout(limit, this);
     }
+
+    /**
+     * Recovers from a failure: if this future throws a {@link RuntimeException}, the result is {@code fallback}'s
+     * value instead. Errors ({@link Error}) pass through.
+     *
+     * @param fallback makes the value from the failure
+     * @return the recovering future; cancelling it cancels this one
+     */
+    default Future<T> orElse(Function<? super RuntimeException, ? extends T> fallback) {
+        Objects.requireNonNull(fallback, "fallback");
+        Future<T> self = this;
+        return new Future<>() {
+            @Override
+            public Poll<T> poll(Context cx) {
+                try {
+                    return self.poll(cx);
+                } catch (RuntimeException e) {
+                    return Poll.ready(fallback.apply(e));
+                }
+            }
+
+            @Override
+            public void cancel() {
+                self.cancel();
+            }
+        };
+    }
 }

@@ -165,4 +165,133 @@ public final class Futures {
     public static <A, B> Future<Either<A, B>> selectBiased(Future<A> a, Future<B> b) {
         return new Select2<>(Objects.requireNonNull(a, "a"), Objects.requireNonNull(b, "b"), true);
     }
+
+    /**
+     * Selects over any number of futures (consuming form): the first to be ready wins, every other one is cancelled.
+     * Each poll starts at a random branch, so none is favoured. A branch that throws fails the select (the others are
+     * cancelled). A terminated {@link FusedFuture} branch is skipped (disabled).
+     *
+     * <p><b>Cancel safety:</b> cancelling the select cancels every branch.
+     *
+     * @param branches the futures, at least one
+     * @param <T>      the common value type
+     * @return a future of the winner: its index and value
+     */
+    public static <T> Future<Selected<T>> select(List<? extends Future<? extends T>> branches) {
+        return new io.cortado.internal.future.SelectN<>(branches, java.util.concurrent.ThreadLocalRandom.current(),
+                true, false);
+    }
+
+    /**
+     * Like {@link #select(List)} with the branch order drawn from {@code rng} (a seeded generator makes the order
+     * reproducible), or fixed in list order when {@code rng} is {@code null} (biased).
+     *
+     * @param branches the futures, at least one
+     * @param rng      the source of the order, or {@code null} for list order
+     * @param <T>      the common value type
+     * @return a future of the winner
+     */
+    public static <T> Future<Selected<T>> select(List<? extends Future<? extends T>> branches,
+                                                 java.util.random.RandomGenerator rng) {
+        return new io.cortado.internal.future.SelectN<>(branches, rng, true, false);
+    }
+
+    /**
+     * The loop form of select (Rust's {@code select!} on {@code &mut} futures): the first branch to be ready wins,
+     * and the other branches are <i>not</i> cancelled, so the caller can select on them again in the next
+     * iteration (e.g. keep a timer running while reading a channel). Terminated {@link FusedFuture} branches are
+     * skipped, which is how a finished branch is disabled. Random order unless {@code rng} is {@code null}.
+     *
+     * <p><b>Cancel safety:</b> cancelling this select cancels nothing: the branches belong to the caller.
+     *
+     * @param branches the futures, at least one; the caller keeps them
+     * @param rng      the source of the order, or {@code null} for list order (biased)
+     * @param <T>      the common value type
+     * @return a future of the winner
+     */
+    public static <T> Future<Selected<T>> selectLoop(List<? extends Future<? extends T>> branches,
+                                                     java.util.random.RandomGenerator rng) {
+        return new io.cortado.internal.future.SelectN<>(branches, rng, false, false);
+    }
+
+    /**
+     * The first future to <i>succeed</i> wins and the others are cancelled; failures do not win. Fails only when
+     * every future failed, with the last failure (the earlier ones suppressed in it).
+     *
+     * <p><b>Cancel safety:</b> cancelling the race cancels every branch still running.
+     *
+     * @param futures the futures, at least one
+     * @param <T>     the common value type
+     * @return a future of the first success
+     */
+    public static <T> Future<T> race(List<? extends Future<? extends T>> futures) {
+        Future<Selected<T>> s = new io.cortado.internal.future.SelectN<>(futures,
+                java.util.concurrent.ThreadLocalRandom.current(), true, true);
+        return s.map(Selected::value);
+    }
+
+    /**
+     * Like {@link #joinAll}, named for what it does on failure: the first failure cancels every other future and
+     * fails the join at once (it does not wait for the rest).
+     *
+     * @param futures the futures
+     * @param <T>     the common value type
+     * @return a future of every value, in list order
+     */
+    public static <T> Future<List<T>> tryJoinAll(List<? extends Future<? extends T>> futures) {
+        return joinAll(futures);
+    }
+
+    /**
+     * A future of a {@link java.util.concurrent.CompletionStage}'s outcome: its value, or its failure rethrown
+     * (unwrapped from {@link java.util.concurrent.CompletionException}).
+     *
+     * <p><b>Cancel safety:</b> cancelling the future cancels the stage where that is possible
+     * ({@link java.util.concurrent.CompletableFuture#cancel}); a stage that cannot be cancelled runs on, unobserved.
+     *
+     * @param stage the stage
+     * @param <T>   the value type
+     * @return the future
+     */
+    public static <T> Future<T> fromCompletionStage(java.util.concurrent.CompletionStage<T> stage) {
+        return new io.cortado.internal.future.FromStage<>(Objects.requireNonNull(stage, "stage"));
+    }
+
+    /**
+     * Spawns {@code future} on {@code handle}'s runtime and returns a {@link java.util.concurrent.CompletableFuture}
+     * of its outcome. Cancelling the {@code CompletableFuture} aborts the task.
+     *
+     * @param future the future
+     * @param handle the runtime to run it on
+     * @param <T>    the value type
+     * @return the completable future
+     */
+    public static <T> java.util.concurrent.CompletableFuture<T> toCompletableFuture(Future<T> future, Handle handle) {
+        Objects.requireNonNull(future, "future");
+        Objects.requireNonNull(handle, "handle");
+        java.util.concurrent.CompletableFuture<T> cf = new java.util.concurrent.CompletableFuture<>();
+        JoinHandle<T> task = handle.spawn(future);
+        cf.whenComplete((v, e) -> {
+            if (cf.isCancelled()) {
+                task.abort();
+            }
+        });
+        handle.spawn(new Future<Void>() {
+            @Override
+            public Poll<Void> poll(Context cx) {
+                try {
+                    Poll<T> p = task.poll(cx);
+                    if (!p.isReady()) {
+                        return Poll.pending();
+                    }
+                    cf.complete(p.value());
+                } catch (JoinException e) {
+                    cf.completeExceptionally(e.isCancelled()
+                            ? new java.util.concurrent.CancellationException("the task was cancelled") : e.getCause());
+                }
+                return Poll.ready(null);
+            }
+        });
+        return cf;
+    }
 }
