@@ -334,6 +334,53 @@ public interface Stream<T> {
         return new Buffered<>((Stream<Future<? extends U>>) (Stream<?>) this, n, false);
     }
 
+    /**
+     * Groups items into lists of {@code n} (the last may be shorter).
+     *
+     * @param n the chunk size, at least 1
+     * @return the stream of chunks
+     */
+    default Stream<List<T>> chunks(int n) {
+        return new TimedStreams.Chunks<>(this, n, null);
+    }
+
+    /**
+     * Groups items into lists of at most {@code n}, yielding a shorter list when {@code timeout} passes after its
+     * first item (so a slow stream still delivers in bounded time). Uses the current runtime's clock.
+     *
+     * @param n       the largest chunk, at least 1
+     * @param timeout how long a started chunk may wait for more, {@code > 0}
+     * @return the stream of chunks
+     */
+    default Stream<List<T>> chunksTimeout(int n, java.time.Duration timeout) {
+        io.cortado.internal.Checks.checkPositive(timeout, "timeout");
+        return new TimedStreams.Chunks<>(this, n, timeout);
+    }
+
+    /**
+     * Lets at most one item through per {@code period}: an item that comes sooner waits (items are delayed, not
+     * dropped). Uses the current runtime's clock.
+     *
+     * @param period the least time between two items, {@code > 0}
+     * @return the throttled stream
+     */
+    default Stream<T> throttle(java.time.Duration period) {
+        io.cortado.internal.Checks.checkPositive(period, "period");
+        return new TimedStreams.Throttle<>(this, period);
+    }
+
+    /**
+     * Fails with {@link io.cortado.time.TimeoutException} (and cancels this stream) if the next item does not come
+     * within {@code limit}; the clock restarts with each item. Uses the current runtime's clock.
+     *
+     * @param limit the longest wait for one item, {@code > 0}
+     * @return the stream with a time limit per item
+     */
+    default Stream<T> timeout(java.time.Duration limit) {
+        io.cortado.internal.Checks.checkPositive(limit, "limit");
+        return new TimedStreams.PerItemTimeout<>(this, limit);
+    }
+
     /** @return this stream, made safe to poll after its end (it keeps returning the end) */
     default Stream<T> fuse() {
         Stream<T> self = this;

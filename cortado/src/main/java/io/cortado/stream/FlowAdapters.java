@@ -1,0 +1,284 @@
+package io.cortado.stream;
+
+import io.cortado.Context;
+import io.cortado.Future;
+import io.cortado.Handle;
+import io.cortado.Poll;
+import io.cortado.Waker;
+
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Bridges between {@link Stream} and {@link java.util.concurrent.Flow} (Reactive Streams).
+ *
+ * <h2>Rules (the Reactive Streams rules this bridge keeps)</h2>
+ * <ol>
+ *   <li>A published stream has one subscriber: a second {@code subscribe} gets {@code onSubscribe} then
+ *       {@code onError} (§1.9, §2.5).</li>
+ *   <li>Every signal to the subscriber comes from one task, so signals are serial (§1.3); {@code onSubscribe} comes
+ *       first (§1.9); at most as many {@code onNext} as requested (§1.1); after {@code onComplete}/{@code onError}
+ *       nothing (§1.7).</li>
+ *   <li>{@code request(n)} with {@code n <= 0} cancels and signals {@code onError(IllegalArgumentException)} (§3.9);
+ *       demand adds up and saturates at {@link Long#MAX_VALUE} (§3.17); {@code cancel} stops the signals and cancels
+ *       the stream (§3.5, §3.7, §3.13).</li>
+ *   <li>A publisher turned into a stream requests a buffer's worth, then one more for each item consumed, so it
+ *       never holds more than the buffer; cancelling the stream cancels the subscription.</li>
+ * </ol>
+ * Guarded by {@code FlowAdaptersTest}.
+ */
+public final class FlowAdapters {
+    private FlowAdapters() {
+    }
+
+    /**
+     * A publisher of {@code stream}'s items, driven by a task on {@code handle}'s runtime once subscribed.
+     *
+     * @param stream the stream (consumed once)
+     * @param handle the runtime to run the publishing task on
+     * @param <T>    the item type
+     * @return the publisher
+     */
+    public static <T> Flow.Publisher<T> toPublisher(Stream<T> stream, Handle handle) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(handle, "handle");
+        AtomicBoolean subscribed = new AtomicBoolean();
+        return subscriber -> {
+            Objects.requireNonNull(subscriber, "subscriber");
+            if (!subscribed.compareAndSet(false, true)) {
+                subscriber.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                });
+                subscriber.onError(new IllegalStateException("this publisher allows one subscriber"));
+                return;
+            }
+            handle.spawn(new Publishing<>(stream, subscriber));
+        };
+    }
+
+    /** The task that drives the stream into the subscriber (rules 2, 3). */
+    private static final class Publishing<T> implements Future<Void> {
+        private final Stream<T> stream;
+        private final Flow.Subscriber<? super T> subscriber;
+        private final AtomicLong demand = new AtomicLong();
+        private volatile boolean cancelled;
+        private volatile IllegalArgumentException badRequest;
+        private volatile Waker waker;
+        private boolean started;
+
+        Publishing(Stream<T> stream, Flow.Subscriber<? super T> subscriber) {
+            this.stream = stream;
+            this.subscriber = subscriber;
+        }
+
+        /** The subscription the subscriber holds: any thread may call it; the task does the work. */
+        private final Flow.Subscription subscription = new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+                Publishing.this.request(n);
+            }
+
+            @Override
+            public void cancel() {
+                cancelled = true;
+                wakeTask();
+            }
+        };
+
+        private void wakeTask() {
+            Waker w = waker;
+            if (w != null) {
+                w.wake();
+            }
+        }
+
+        void request(long n) {
+            if (n <= 0) {
+                badRequest = new IllegalArgumentException("n : " + n + " (expected: > 0; Reactive Streams §3.9)");
+                cancelled = true;
+            } else {
+                demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+            }
+            wakeTask();
+        }
+
+        /** The task itself is cancelled (its runtime shuts down): the stream is cancelled, the subscriber told. */
+        @Override
+        public void cancel() {
+            if (!cancelled) {
+                cancelled = true;
+                stream.cancel();
+                if (started) {
+                    subscriber.onError(new java.util.concurrent.CancellationException(
+                            "the publishing task was cancelled (its runtime shut down)"));
+                }
+            }
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            if (!started) {
+                started = true;
+                waker = cx.waker();
+                subscriber.onSubscribe(subscription);
+            }
+            for (; ; ) {
+                if (cancelled) {
+                    stream.cancel();
+                    IllegalArgumentException bad = badRequest;
+                    if (bad != null) {
+                        subscriber.onError(bad);
+                    }
+                    return Poll.ready(null);
+                }
+                if (demand.get() == 0) {
+                    waker = cx.waker();
+                    if (demand.get() == 0 && !cancelled) { // re-check after publishing the waker
+                        return Poll.pending();
+                    }
+                    continue;
+                }
+                Poll<T> p;
+                try {
+                    p = stream.pollNext(cx);
+                } catch (RuntimeException e) {
+                    subscriber.onError(e);
+                    return Poll.ready(null);
+                }
+                if (!p.isReady()) {
+                    return Poll.pending();
+                }
+                if (p.value() == null) {
+                    subscriber.onComplete();
+                    return Poll.ready(null);
+                }
+                demand.decrementAndGet();
+                subscriber.onNext(p.value());
+            }
+        }
+    }
+
+    /**
+     * A stream of a publisher's items (rule 4).
+     *
+     * @param publisher the publisher
+     * @param buffer    how many items may be requested ahead, at least 1
+     * @param <T>       the item type
+     * @return the stream; it fails with the publisher's {@code onError}
+     */
+    public static <T> Stream<T> toStream(Flow.Publisher<T> publisher, int buffer) {
+        Objects.requireNonNull(publisher, "publisher");
+        if (buffer < 1) {
+            throw new IllegalArgumentException("buffer : " + buffer + " (expected: >= 1)");
+        }
+        return new Subscribing<>(publisher, buffer);
+    }
+
+    private static final class Subscribing<T> implements Stream<T>, Flow.Subscriber<T> {
+        private final Flow.Publisher<T> publisher;
+        private final int buffer;
+        private final ConcurrentLinkedQueue<T> items = new ConcurrentLinkedQueue<>();
+        private volatile Flow.Subscription subscription;
+        private volatile boolean done;
+        private volatile Throwable error;
+        private volatile Waker waker;
+        private boolean subscribed;
+
+        Subscribing(Flow.Publisher<T> publisher, int buffer) {
+            this.publisher = publisher;
+            this.buffer = buffer;
+        }
+
+        @Override
+        public Poll<T> pollNext(Context cx) {
+            if (!subscribed) {
+                subscribed = true;
+                waker = cx.waker();
+                publisher.subscribe(this);
+            }
+            for (int round = 0; round < 2; round++) {
+                T item = items.poll();
+                if (item != null) {
+                    Flow.Subscription s = subscription;
+                    if (s != null) {
+                        s.request(1); // replace what was consumed (rule 4)
+                    }
+                    return Poll.ready(item);
+                }
+                if (done) {
+                    if (items.isEmpty()) {
+                        Throwable e = error;
+                        if (e instanceof RuntimeException re) {
+                            throw re;
+                        }
+                        if (e instanceof Error err) {
+                            throw err;
+                        }
+                        if (e != null) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                        return Poll.ready(null);
+                    }
+                    continue;
+                }
+                waker = cx.waker(); // then look again (round 2)
+            }
+            return Poll.pending();
+        }
+
+        @Override
+        public void cancel() {
+            done = true;
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+        }
+
+        private void wakeConsumer() {
+            Waker w = waker;
+            if (w != null) {
+                w.wake();
+            }
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            Objects.requireNonNull(s, "subscription");
+            if (subscription != null) {
+                s.cancel(); // §2.5: one subscription at a time
+                return;
+            }
+            subscription = s;
+            s.request(buffer);
+        }
+
+        @Override
+        public void onNext(T item) {
+            items.add(Objects.requireNonNull(item, "item")); // §2.13
+            wakeConsumer();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            error = Objects.requireNonNull(t, "throwable");
+            done = true;
+            wakeConsumer();
+        }
+
+        @Override
+        public void onComplete() {
+            done = true;
+            wakeConsumer();
+        }
+    }
+}
