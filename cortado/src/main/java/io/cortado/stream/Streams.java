@@ -186,6 +186,95 @@ public final class Streams {
     }
 
     /**
+     * A broadcast receiver as a stream of every message, ending when every sender is closed; a lag surfaces as a
+     * {@link io.cortado.sync.Broadcast.LaggedException} from {@code pollNext}, after which the stream goes on with
+     * the oldest message kept. <b>Cancel safety:</b> cancelling it loses no message.
+     *
+     * @param rx  the receiver
+     * @param <T> the message type
+     * @return the stream
+     */
+    public static <T> Stream<T> fromBroadcast(io.cortado.sync.Broadcast.Receiver<T> rx) {
+        Objects.requireNonNull(rx, "rx");
+        return new Stream<>() {
+            private Future<T> pending;
+
+            @Override
+            public Poll<T> pollNext(Context cx) {
+                if (pending == null) {
+                    pending = rx.recv();
+                }
+                Poll<T> p;
+                try {
+                    p = pending.poll(cx);
+                } catch (RuntimeException e) {
+                    pending = null;
+                    throw e;
+                }
+                if (p.isReady()) {
+                    pending = null;
+                }
+                return p;
+            }
+
+            @Override
+            public void cancel() {
+                if (pending != null) {
+                    pending.cancel();
+                    pending = null;
+                }
+            }
+        };
+    }
+
+    /**
+     * A watch receiver as a stream of the values it sees change (intermediate values may be skipped), starting with
+     * the current one; it ends when the sender is closed.
+     *
+     * @param rx  the receiver
+     * @param <T> the value type
+     * @return the stream
+     */
+    public static <T> Stream<T> fromWatch(io.cortado.sync.Watch.Receiver<T> rx) {
+        Objects.requireNonNull(rx, "rx");
+        return new Stream<>() {
+            private boolean first = true;
+            private Future<Void> changed;
+
+            @Override
+            public Poll<T> pollNext(Context cx) {
+                if (first) {
+                    first = false;
+                    return Poll.ready(rx.borrow());
+                }
+                if (changed == null) {
+                    changed = rx.changed();
+                }
+                Poll<Void> p;
+                try {
+                    p = changed.poll(cx);
+                } catch (io.cortado.sync.ClosedException closed) {
+                    changed = null;
+                    return Poll.ready(null);
+                }
+                if (!p.isReady()) {
+                    return Poll.pending();
+                }
+                changed = null;
+                return Poll.ready(rx.borrow());
+            }
+
+            @Override
+            public void cancel() {
+                if (changed != null) {
+                    changed.cancel();
+                    changed = null;
+                }
+            }
+        };
+    }
+
+    /**
      * An interval's ticks as an endless stream.
      *
      * @param interval the interval

@@ -244,6 +244,22 @@ class StreamTest extends RuntimeTestBase {
         }
     }
 
+    @Test
+    void broadcastAndWatchReceiversAreStreams() {
+        try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
+            var b = io.cortado.sync.Broadcast.<Integer>channel(8);
+            for (int i = 0; i < 3; i++) {
+                b.sender().send(i);
+            }
+            b.sender().close();
+            assertEquals(List.of(0, 1, 2), rt.blockOn(Streams.fromBroadcast(b.receiver()).collect()));
+            var w = io.cortado.sync.Watch.channel("a");
+            w.sender().close();
+            assertEquals(List.of("a"), rt.blockOn(Streams.fromWatch(w.receiver()).collect()),
+                    "the current value, then the end once the sender is closed");
+        }
+    }
+
     private record Instant0(java.time.Instant t0) {
         long since(java.time.Instant t) {
             return Duration.between(t0, t).toMillis();
