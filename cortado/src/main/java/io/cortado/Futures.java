@@ -231,6 +231,20 @@ public final class Futures {
     }
 
     /**
+     * Like {@link #join(Future, Future)}, named for what it does on failure: the first failure cancels the other
+     * future and fails the join at once.
+     *
+     * @param a   the first future
+     * @param b   the second future
+     * @param <A> first type
+     * @param <B> second type
+     * @return a future of both values
+     */
+    public static <A, B> Future<Tuple2<A, B>> tryJoin(Future<A> a, Future<B> b) {
+        return join(a, b);
+    }
+
+    /**
      * Like {@link #joinAll}, named for what it does on failure: the first failure cancels every other future and
      * fails the join at once (it does not wait for the rest).
      *

@@ -131,6 +131,17 @@ class CombinatorTest extends RuntimeTestBase {
     }
 
     @Test
+    void tryJoinFailsFastAndCancelsTheOther() {
+        Probe<Integer> a = new Probe<>();
+        Probe<String> b = new Probe<>();
+        Future<Tuple2<Integer, String>> j = Futures.tryJoin(a, b);
+        assertFalse(poll(j).isReady());
+        a.fail(new IllegalStateException("a failed"));
+        assertThrows(IllegalStateException.class, () -> poll(j));
+        assertEquals(1, b.cancels());
+    }
+
+    @Test
     void orElseRecovers() {
         assertEquals(-1, poll(Futures.<Integer>failed(new IllegalStateException()).orElse(e -> -1)).value());
         assertEquals(5, poll(Futures.ready(5).orElse(e -> -1)).value());
