@@ -16,8 +16,10 @@ import java.util.List;
  * <ol>
  *   <li>The flag and the children are guarded by a {@link SpinLock}; the flag is also volatile for
  *       {@link #isCancelled()}. Once set it stays set.</li>
- *   <li>A child made after its parent was cancelled starts cancelled. Cancel sets the flag, wakes every waiter
- *       ({@link Notify#notifyWaiters()}), then cancels the children outside the lock.</li>
+ *   <li>A token counts as cancelled when it or an ancestor has its flag set, so cancelling a parent cancels the
+ *       whole subtree at one instant. Cancel sets the flag, wakes every waiter ({@link Notify#notifyWaiters()}),
+ *       then cancels the children outside the lock to wake theirs; every call does that last step, so none returns
+ *       before the subtree's waiters are woken. A child made after its parent was cancelled starts cancelled.</li>
  *   <li>A parent holds its children weakly: a child nobody refers to any more is forgotten (its reference is
  *       purged when the list has doubled), so a long-lived parent handing out short-lived children does not grow.
  *       </li>
@@ -32,14 +34,21 @@ public final class CancellationToken {
     private final List<WeakReference<CancellationToken>> children = new ArrayList<>();
     private int purgeAt = 16;
     private volatile boolean cancelled;
+    /** The parent, or {@code null}: a token is cancelled when its parent is (rule 2), at the same instant. */
+    private final CancellationToken parent;
 
     /** A new token, not cancelled, with no parent. */
     public CancellationToken() {
+        this(null);
+    }
+
+    private CancellationToken(CancellationToken parent) {
+        this.parent = parent;
     }
 
     /** @return a new child token: cancelled when this one is (or at once if this one already is) */
     public CancellationToken child() {
-        CancellationToken c = new CancellationToken();
+        CancellationToken c = new CancellationToken(this);
         lock.lock();
         try {
             if (!cancelled) {
@@ -57,34 +66,41 @@ public final class CancellationToken {
         return c;
     }
 
-    /** @return whether this token is cancelled */
+    /** @return whether this token is cancelled: by itself or through an ancestor (the same instant, rule 2) */
     public boolean isCancelled() {
-        return cancelled;
+        for (CancellationToken t = this; t != null; t = t.parent) {
+            if (t.cancelled) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** Cancels this token and its descendants (rule 2). Idempotent. */
+    /**
+     * Cancels this token and its descendants (rule 2). Idempotent; every call returns only once the whole subtree is
+     * cancelled, even when another thread is cancelling it at the same moment.
+     */
     public void cancel() {
-        List<CancellationToken> kids;
+        List<CancellationToken> kids = new ArrayList<>();
+        boolean first;
         lock.lock();
         try {
-            if (cancelled) {
-                return;
-            }
+            first = !cancelled;
             cancelled = true;
-            kids = new ArrayList<>(children.size());
             for (WeakReference<CancellationToken> r : children) {
                 CancellationToken k = r.get();
                 if (k != null) {
                     kids.add(k);
                 }
             }
-            children.clear();
         } finally {
             lock.unlock();
         }
-        notify.notifyWaiters();
+        if (first) {
+            notify.notifyWaiters();
+        }
         for (CancellationToken k : kids) {
-            k.cancel();
+            k.cancel(); // also when another thread got here first: do not return before the subtree is cancelled
         }
     }
 
@@ -98,7 +114,7 @@ public final class CancellationToken {
         return new Notify.WaitUntil<>(notify) {
             @Override
             Poll<Void> check() {
-                return cancelled ? Poll.ready(null) : null;
+                return isCancelled() ? Poll.ready(null) : null;
             }
         };
     }

@@ -34,9 +34,13 @@ import java.util.Objects;
  *       sender sees the waker.</li>
  *   <li><b>Capacity</b> (bounded): a {@link Semaphore} of {@code capacity} permits. A send takes one before it
  *       pushes; the receiver gives one back when it takes a message. So at most {@code capacity} messages are
- *       buffered, and waiting senders are served in FIFO order.</li>
- *   <li><b>End of stream.</b> The sender count drops to zero only after every sender's pushes have completed; the
- *       receiver that sees zero looks at the queue once more before it reports the end, so no message is lost.</li>
+ *       buffered, and waiting senders are served in FIFO order. A send in progress counts against the capacity
+ *       before its message is visible, so a concurrent {@code trySend} may see the channel full a moment early.</li>
+ *   <li><b>End of stream.</b> Each sender holds one unit of the sender count; a bounded send or a reservation holds
+ *       a ticket on its sender from its creation to its end (pushed, failed or cancelled), and a closed sender gives
+ *       its unit back only when its last ticket ends. So the count drops to zero only after every push has
+ *       completed; the receiver that sees zero looks at the queue once more before it reports the end, so no
+ *       message is lost, even from a send created before its sender was closed.</li>
  *   <li><b>Receiver close</b> closes the semaphore (waiting senders fail) and makes every later send fail with a
  *       {@link ClosedException} that hands the value back; what is buffered can still be received.</li>
  * </ol>
@@ -235,19 +239,22 @@ public final class Mpsc {
 
     /** Shared by both sender kinds: close and duplicate bookkeeping. */
     private abstract static sealed class SenderBase<T> implements AutoCloseable permits Sender, UnboundedSender {
-        private static final VarHandle CLOSED;
+        private static final VarHandle STATE;
+        private static final int CLOSED = 1;
+        private static final int TICKET = 2;
 
         static {
             try {
-                CLOSED = MethodHandles.lookup().findVarHandle(SenderBase.class, "closed", boolean.class);
+                STATE = MethodHandles.lookup().findVarHandle(SenderBase.class, "state", int.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
 
         final Chan<T> chan;
-        @SuppressWarnings("unused") // through CLOSED
-        private volatile boolean closed;
+        /** {@code tickets << 1 | CLOSED}: sends and reservations of this sender not finished yet (rule 4). */
+        @SuppressWarnings("unused") // through STATE
+        private volatile int state;
 
         SenderBase(Chan<T> chan) {
             this.chan = chan;
@@ -259,16 +266,50 @@ public final class Mpsc {
         }
 
         final void checkOpen() {
-            if (closed) {
+            if ((state & CLOSED) != 0) {
                 throw new IllegalStateException("this sender is closed");
             }
         }
 
-        /** Closes this sender (once); when the last one closes, the receiver sees the end of the stream. */
+        /** A send or reservation begins: this sender's share of the count stays until it ends (rule 4). */
+        final void begin() {
+            for (; ; ) {
+                int s = state;
+                if ((s & CLOSED) != 0) {
+                    throw new IllegalStateException("this sender is closed");
+                }
+                if (STATE.compareAndSet(this, s, s + TICKET)) {
+                    return;
+                }
+            }
+        }
+
+        /** It ended (pushed, failed or cancelled); the last one after a close gives the sender's count back. */
+        final void end() {
+            int prev = (int) STATE.getAndAdd(this, -TICKET);
+            if (prev == (TICKET | CLOSED)) {
+                chan.removeSender();
+            }
+        }
+
+        /**
+         * Closes this sender (once). When the last sender is closed and every send or reservation begun through
+         * them has ended, the receiver sees the end of the stream: a send that began before the close is delivered
+         * before the end; one that begins after it fails with {@link IllegalStateException}.
+         */
         @Override
         public void close() {
-            if (CLOSED.compareAndSet(this, false, true)) {
-                chan.removeSender();
+            for (; ; ) {
+                int s = state;
+                if ((s & CLOSED) != 0) {
+                    return;
+                }
+                if (STATE.compareAndSet(this, s, s | CLOSED)) {
+                    if (s == 0) {
+                        chan.removeSender(); // nothing in flight
+                    }
+                    return;
+                }
             }
         }
     }
@@ -295,7 +336,8 @@ public final class Mpsc {
 
         /**
          * Sends, waiting while the channel is full (rule 3). The future fails with {@link ClosedException} (which
-         * hands the value back) if the receiver is gone.
+         * hands the value back) if the receiver is gone. Poll it to completion or cancel it: until then it keeps its
+         * sender's share of the channel open (rule 4).
          *
          * <p><b>Cancel safety:</b> a cancelled send sends nothing and takes no capacity; the value stays with the
          * caller. It is never half-sent: the message is in the channel exactly when the future completed.
@@ -305,8 +347,8 @@ public final class Mpsc {
          */
         public Future<Void> send(T value) {
             Objects.requireNonNull(value, "value");
-            checkOpen();
-            return new Send<>(chan, value);
+            begin(); // ended when the send completes, fails or is cancelled (rule 4)
+            return new Send<>(this, value);
         }
 
         /**
@@ -339,8 +381,41 @@ public final class Mpsc {
          * @return a future of the reservation; it fails with {@link ClosedException} if the receiver is gone
          */
         public Future<Reservation<T>> reserve() {
-            checkOpen();
-            return chan.capacity.acquire().map(p -> new Reservation<>(chan, p));
+            begin(); // carried by the reservation until it sends or is closed (rule 4)
+            Future<Semaphore.Permit> acquire = chan.capacity.acquire();
+            Sender<T> self = this;
+            return new Future<>() {
+                private boolean settled;
+
+                @Override
+                public Poll<Reservation<T>> poll(Context cx) {
+                    Poll<Semaphore.Permit> p;
+                    try {
+                        p = acquire.poll(cx);
+                    } catch (RuntimeException e) {
+                        settle();
+                        throw e;
+                    }
+                    if (!p.isReady()) {
+                        return Poll.pending();
+                    }
+                    settled = true; // the ticket goes to the reservation
+                    return Poll.ready(new Reservation<>(self, p.value()));
+                }
+
+                private void settle() {
+                    if (!settled) {
+                        settled = true;
+                        end();
+                    }
+                }
+
+                @Override
+                public void cancel() {
+                    acquire.cancel();
+                    settle();
+                }
+            };
         }
     }
 
@@ -350,12 +425,14 @@ public final class Mpsc {
      * @param <T> the message type
      */
     public static final class Reservation<T> implements AutoCloseable {
+        private final Sender<T> sender;
         private final Chan<T> chan;
         private final Semaphore.Permit permit;
         private boolean used;
 
-        Reservation(Chan<T> chan, Semaphore.Permit permit) {
-            this.chan = chan;
+        Reservation(Sender<T> sender, Semaphore.Permit permit) {
+            this.sender = sender;
+            this.chan = sender.chan;
             this.permit = permit;
         }
 
@@ -372,12 +449,16 @@ public final class Mpsc {
                 throw new IllegalStateException("a reservation sends once");
             }
             used = true;
-            if (chan.rxClosed) {
-                permit.close();
-                throw chan.closedFor(value);
+            try {
+                if (chan.rxClosed) {
+                    permit.close();
+                    throw chan.closedFor(value);
+                }
+                permit.forget();
+                chan.push(value);
+            } finally {
+                sender.end();
             }
-            permit.forget();
-            chan.push(value);
         }
 
         /** Gives the room back if it was not used. */
@@ -386,18 +467,21 @@ public final class Mpsc {
             if (!used) {
                 used = true;
                 permit.close();
+                sender.end();
             }
         }
     }
 
     /** A bounded send: takes capacity (fast path without allocating), then pushes. */
     private static final class Send<T> implements Future<Void> {
+        private final Sender<T> sender;
         private final Chan<T> chan;
         private T value;
         private Future<Semaphore.Permit> acquire;
 
-        Send(Chan<T> chan, T value) {
-            this.chan = chan;
+        Send(Sender<T> sender, T value) {
+            this.sender = sender;
+            this.chan = sender.chan;
             this.value = value;
         }
 
@@ -419,6 +503,7 @@ public final class Mpsc {
                     T v = value;
                     value = null;
                     chan.push(v);
+                    sender.end();
                     return Poll.ready(null);
                 }
                 if (r < 0) {
@@ -444,21 +529,26 @@ public final class Mpsc {
             T v = value;
             value = null;
             chan.push(v);
+            sender.end();
             return Poll.ready(null);
         }
 
         private Poll<Void> fail() {
             T v = value;
             value = null;
+            sender.end();
             throw chan.closedFor(v);
         }
 
         @Override
         public void cancel() {
-            if (acquire != null) {
-                acquire.cancel(); // gives back what it had collected (Semaphore rule 4)
+            if (value != null) { // not completed: give the ticket back once
+                if (acquire != null) {
+                    acquire.cancel(); // gives back what it had collected (Semaphore rule 4)
+                }
+                value = null;
+                sender.end();
             }
-            value = null;
         }
     }
 
@@ -490,11 +580,15 @@ public final class Mpsc {
          */
         public void send(T value) {
             Objects.requireNonNull(value, "value");
-            checkOpen();
-            if (chan.rxClosed) {
-                throw chan.closedFor(value);
+            begin(); // a close racing this send waits for it to end (rule 4)
+            try {
+                if (chan.rxClosed) {
+                    throw chan.closedFor(value);
+                }
+                chan.push(value);
+            } finally {
+                end();
             }
-            chan.push(value);
         }
     }
 

@@ -250,10 +250,12 @@ public final class Semaphore {
             }
         }
         java.util.List<Waker> wake = new java.util.ArrayList<>();
+        int collected = 0;
         lock.lock();
         try {
             for (Acquire w = head; w != null; w = head) {
                 unlinkLocked(w);
+                collected += w.needed - w.remaining; // rule 5: what a failed waiter had collected still counts
                 w.fail();
                 if (w.waker != null) {
                     wake.add(w.waker);
@@ -261,6 +263,9 @@ public final class Semaphore {
             }
         } finally {
             lock.unlock();
+        }
+        if (collected > 0) {
+            STATE.getAndAdd(this, collected << 1); // nobody waits any more: no one to hand them to
         }
         wake.forEach(Waker::wake);
     }
@@ -352,7 +357,7 @@ public final class Semaphore {
         private static final int FAILED = 5;
 
         private final Semaphore sem;
-        private final int needed;
+        final int needed;
         /** Guarded by the semaphore's lock while queued. */
         int remaining;
         Acquire prev;

@@ -13,8 +13,9 @@ import java.util.Objects;
  *
  * <h2>Rules</h2>
  * <ol>
- *   <li>The value, its version and the closed flag change together under a {@link SpinLock}; every change then
- *       wakes all waiting receivers ({@link Notify#notifyWaiters()}).</li>
+ *   <li>The value, its version and the closed flag change under a {@link SpinLock}; every change then wakes all
+ *       waiting receivers ({@link Notify#notifyWaiters()}). The version is a seqlock: odd while a send writes, so a
+ *       reader takes a value and its version as one consistent pair without the lock.</li>
  *   <li>{@code changed()} creates its {@link Notify#notified()} future <i>before</i> it compares versions, so a
  *       change that lands between the comparison and the wait still completes it (Notify rule 3).</li>
  * </ol>
@@ -48,11 +49,22 @@ public final class Watch {
         final SpinLock lock = new SpinLock();
         final Notify notify = new Notify();
         volatile T value;
+        /** Two per value sent; odd while a send writes (rule 1's seqlock). */
         volatile long version;
         volatile boolean closed;
 
         Shared(T value) {
             this.value = value;
+        }
+
+        long stableVersion() {
+            for (; ; ) {
+                long v = version;
+                if ((v & 1) == 0) {
+                    return v;
+                }
+                Thread.onSpinWait(); // a send is between its two version writes, under the lock
+            }
         }
     }
 
@@ -81,8 +93,9 @@ public final class Watch {
                 if (s.closed) {
                     throw new IllegalStateException("the watch sender is closed");
                 }
+                s.version = s.version + 1; // odd: a write is in progress (a seqlock for borrow)
                 s.value = value;
-                s.version = s.version + 1;
+                s.version = s.version + 1; // even again: one more value
             } finally {
                 s.lock.unlock();
             }
@@ -96,7 +109,7 @@ public final class Watch {
 
         /** @return a new receiver that has seen the current value */
         public Receiver<T> subscribe() {
-            return new Receiver<>(s, s.version);
+            return new Receiver<>(s, s.stableVersion());
         }
 
         /** Closes the channel: waiting and later {@code changed()} calls fail once they have seen the last value. */
@@ -126,15 +139,21 @@ public final class Watch {
             this.seen = seen;
         }
 
-        /** @return the latest value (marks it seen) */
+        /** @return the latest value (marks it seen; the value and its version are read as a consistent pair) */
         public T borrow() {
-            seen = s.version;
-            return s.value;
+            for (; ; ) {
+                long v = s.stableVersion(); // a seqlock read: even version, value, same version
+                T value = s.value;
+                if (s.version == v) {
+                    seen = v;
+                    return value;
+                }
+            }
         }
 
         /** @return whether a value newer than the last one seen was sent */
         public boolean hasChanged() {
-            return s.version != seen;
+            return s.stableVersion() != seen;
         }
 
         /** @return another receiver that has seen what this one has */
@@ -153,7 +172,7 @@ public final class Watch {
             return new Notify.WaitUntil<>(s.notify) {
                 @Override
                 Poll<Void> check() {
-                    long v = s.version;
+                    long v = s.stableVersion();
                     if (v != seen) {
                         seen = v;
                         return Poll.ready(null);

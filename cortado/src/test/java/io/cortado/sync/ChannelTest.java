@@ -143,6 +143,26 @@ class ChannelTest extends RuntimeTestBase {
     }
 
     @Test
+    void aSendOrReservationMadeBeforeItsSenderClosedIsDeliveredBeforeTheEnd() {
+        Mpsc.Channel<String> ch = Mpsc.bounded(4);
+        var tx = ch.sender();
+        Future<Void> late = tx.send("made before close");
+        Mpsc.Reservation<String> r = poll(tx.reserve(), new TestWaker()).value();
+        tx.close(); // the last sender: but a send and a reservation are still out
+        TestWaker w = new TestWaker();
+        Future<String> recv = ch.receiver().recv();
+        assertFalse(poll(recv, w).isReady(), "not the end yet");
+        assertTrue(poll(late, new TestWaker()).isReady());
+        assertEquals("made before close", poll(recv, w).value());
+        r.send("reserved");
+        assertEquals("reserved", poll(recv, w).value());
+        Poll<String> end = poll(recv, w);
+        assertTrue(end.isReady());
+        assertNull(end.value(), "the end, once everything begun before the close was delivered");
+        assertThrows(IllegalStateException.class, () -> tx.send("after close"));
+    }
+
+    @Test
     void reservationSendsWithoutWaitingOrGivesTheRoomBack() {
         Mpsc.Channel<Integer> ch = Mpsc.bounded(1);
         var tx = ch.sender();

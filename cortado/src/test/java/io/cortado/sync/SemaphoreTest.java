@@ -109,6 +109,19 @@ class SemaphoreTest extends RuntimeTestBase {
     }
 
     @Test
+    void closeKeepsThePermitsAFailedWaiterHadCollected() {
+        Semaphore s = new Semaphore(0);
+        TestWaker w = new TestWaker();
+        Future<Semaphore.Permit> big = s.acquire(5);
+        assertFalse(poll(big, w).isReady());
+        s.release(3); // collected by the waiter
+        assertEquals(0, s.availablePermits());
+        s.close();
+        assertThrows(ClosedException.class, () -> poll(big, w));
+        assertEquals(3, s.availablePermits(), "releases still count after a close (rule 5)");
+    }
+
+    @Test
     void badInputNamesTheParameter() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Semaphore(-1));
         assertTrue(e.getMessage().startsWith("permits"), e.getMessage());

@@ -41,6 +41,8 @@ public final class TimeDriver implements Clock {
     private static final long TICK = 1_000_000L;
     /** Entries moved ahead of time from level 1 per {@link #process} call (the wheel's rule 5). */
     private static final int PRECASCADE_STEPS = 256;
+    /** Entries fired per lock hold (rule 3). */
+    private static final int FIRE_CHUNK = 64;
     private static final VarHandle DRIVER_HELD;
 
     static {
@@ -196,9 +198,10 @@ public final class TimeDriver implements Clock {
                 return false;
             }
             entry.setFired(false);
-            earlier = tick < nextTick;
+            long filedAt = Math.min(tick, wheel.elapsed() + TimerWheel.MAX_TICKS); // a lower bound, as the wheel's
+            earlier = filedAt < nextTick;
             if (earlier) {
-                nextTick = tick;
+                nextTick = filedAt;
             }
         } finally {
             lock.unlock();
@@ -248,8 +251,9 @@ public final class TimeDriver implements Clock {
      */
     public int process(int limit) {
         int fired = 0;
+        TimerEntry[] batch = null;
         while (fired < limit) {
-            TimerEntry batch;
+            int n = 0;
             lock.lock();
             try {
                 if (pendingHead == null) {
@@ -275,35 +279,35 @@ public final class TimeDriver implements Clock {
                         e = following;
                     }
                 }
-                batch = pendingHead;
-                TimerEntry last = batch;
-                int n = 1;
-                while (n < limit - fired && last.next != null) {
-                    last = last.next;
-                    n++;
+                // Take the batch out into an array and clear its links while the lock is held: once it is released,
+                // a woken owner may register an entry again (its links then belong to the wheel).
+                int want = Math.min(limit - fired, FIRE_CHUNK);
+                if (batch == null) {
+                    batch = new TimerEntry[want];
                 }
-                pendingHead = last.next;
+                while (n < want && pendingHead != null) {
+                    TimerEntry e = pendingHead;
+                    pendingHead = e.next;
+                    e.next = null;
+                    e.prev = null;
+                    e.pending = false;
+                    batch[n++] = e;
+                }
                 if (pendingHead == null) {
                     pendingTail = null;
                 } else {
                     pendingHead.prev = null;
                     nextTick = 0; // rule 3: more are due now
                 }
-                last.next = null;
-                for (TimerEntry e = batch; e != null; e = e.next) {
-                    e.pending = false;
-                }
             } finally {
                 lock.unlock();
             }
-            while (batch != null) {
-                TimerEntry following = batch.next;
-                batch.next = null;
-                batch.prev = null;
-                batch.fire();
-                fired++;
-                batch = following;
+            for (int i = 0; i < n; i++) {
+                TimerEntry e = batch[i];
+                batch[i] = null;
+                e.fire();
             }
+            fired += n;
         }
         return fired;
     }

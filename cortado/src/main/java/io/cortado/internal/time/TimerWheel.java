@@ -32,7 +32,7 @@ public final class TimerWheel {
     static final int LEVELS = 6;
     static final int SLOTS = 64;
     private static final int BITS = 6;
-    /** The largest deadline distance the wheel can file; farther deadlines are clamped to it. */
+    /** The largest deadline distance the wheel can file directly; farther ones are filed there and again later. */
     public static final long MAX_TICKS = (1L << (BITS * LEVELS)) - 1;
 
     /**
@@ -65,14 +65,13 @@ public final class TimerWheel {
      * @return {@code false} if its deadline is not after {@link #elapsed()}: it was not filed and is due now
      */
     public boolean insert(TimerEntry e) {
-        long when = e.deadlineTick;
-        if (when <= elapsed) {
+        long deadline = e.deadlineTick;
+        if (deadline <= elapsed) {
             return false;
         }
-        if (when - elapsed > MAX_TICKS) {
-            when = elapsed + MAX_TICKS;
-            e.deadlineTick = when;
-        }
+        // A deadline beyond the wheel's reach is filed at the farthest slot and filed again when that slot comes
+        // up (poll re-files what is not due); its deadline itself is kept, so it never fires early.
+        long when = deadline - elapsed > MAX_TICKS ? elapsed + MAX_TICKS : deadline;
         long block = when >>> BITS;
         int level;
         int slot;

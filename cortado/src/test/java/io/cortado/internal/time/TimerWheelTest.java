@@ -181,8 +181,13 @@ class TimerWheelTest extends RuntimeTestBase {
         TimerWheel w = new TimerWheel();
         drain(w, 100, 100);
         assertFalse(w.insert(new E(100)), "not after elapsed: due now");
-        E far = new E(Long.MAX_VALUE / 4);
+        long farDeadline = 100 + TimerWheel.MAX_TICKS + 5_000;
+        E far = new E(farDeadline);
         assertTrue(w.insert(far));
-        assertEquals(100 + TimerWheel.MAX_TICKS, far.deadlineTick);
+        assertEquals(farDeadline, far.deadlineTick, "a deadline beyond the wheel's reach is kept");
+        assertNull(w.poll(100 + TimerWheel.MAX_TICKS), "and does not fire at the farthest slot");
+        assertEquals(1, w.size(), "it was filed again");
+        TimerEntry due = w.poll(farDeadline);
+        assertTrue(due == far, "it fires at its own deadline");
     }
 }
