@@ -6,7 +6,6 @@ import io.cortado.Poll;
 import io.cortado.Waker;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A set of futures polled concurrently on one task, yielding their values as they complete (Rust's
@@ -138,13 +137,11 @@ public final class FuturesUnordered<T> implements Stream<T> {
     }
 
     /** A member: its future, its waker and its context (which spends the set's task budget). */
-    private static final class Member<T> implements Waker, Context {
+    private static final class Member<T> extends io.cortado.internal.future.ChildWaker {
         final FuturesUnordered<T> set;
-        final AtomicBoolean flag = new AtomicBoolean();
         Future<? extends T> future;
         Member<T> prevLive;
         Member<T> nextLive;
-        Context parentCx;
 
         Member(FuturesUnordered<T> set, Future<? extends T> future) {
             this.set = set;
@@ -152,25 +149,13 @@ public final class FuturesUnordered<T> implements Stream<T> {
         }
 
         @Override
-        public void wake() {
-            if (!flag.get() && flag.compareAndSet(false, true)) {
-                set.ready.add(this);
-                Waker p = set.parent;
-                if (p != null) {
-                    p.wake();
-                }
-            }
+        protected void enqueue() {
+            set.ready.add(this);
         }
 
         @Override
-        public Waker waker() {
-            return this;
-        }
-
-        @Override
-        public boolean consumeBudget() {
-            Context cx = parentCx;
-            return cx == null || cx.consumeBudget();
+        protected Waker parentWaker() {
+            return set.parent;
         }
     }
 }

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code Futures.joinAll(list)}: any number of futures of one type, polled concurrently on the joining task.
@@ -139,12 +138,9 @@ public final class JoinAll<T> implements Future<List<T>> {
     }
 
     /** A child's waker and context (the context spends the joining task's budget). */
-    private static final class Child implements Waker, Context {
+    private static final class Child extends ChildWaker {
         final JoinAll<?> join;
         final int index;
-        final AtomicBoolean flag = new AtomicBoolean();
-        /** The joining task's context during a poll of this child; only the poller touches it. */
-        Context parentCx;
 
         Child(JoinAll<?> join, int index) {
             this.join = join;
@@ -152,25 +148,13 @@ public final class JoinAll<T> implements Future<List<T>> {
         }
 
         @Override
-        public void wake() {
-            if (!flag.get() && flag.compareAndSet(false, true)) {
-                join.woken.add(this);
-                Waker p = join.parent;
-                if (p != null) {
-                    p.wake();
-                }
-            }
+        protected void enqueue() {
+            join.woken.add(this);
         }
 
         @Override
-        public Waker waker() {
-            return this;
-        }
-
-        @Override
-        public boolean consumeBudget() {
-            Context cx = parentCx;
-            return cx == null || cx.consumeBudget();
+        protected Waker parentWaker() {
+            return join.parent;
         }
     }
 }
