@@ -137,10 +137,6 @@ public final class Runner {
                         }
                         for (int i = 0; i < wRuns; i++) {
                             values[i] = w.measure().run(peer, w.n());
-                            if (Boolean.getBoolean("trace")) {
-                                System.out.println("RUN " + w.id() + " " + i + " " + (long) values[i] + " at "
-                                        + ManagementFactory.getRuntimeMXBean().getUptime());
-                            }
                             cancels[i] = lastCancelNs;
                         }
                     } catch (UnsupportedOperationException skipped) {

@@ -323,16 +323,6 @@ public final class TimeDriver implements Clock {
         return nextTick != Long.MAX_VALUE;
     }
 
-    /** @return whether no timer is filed (under the lock) */
-    public boolean isEmpty() {
-        lock.lock();
-        try {
-            return wheel.size() == 0 && pendingHead == null;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** @return the number of filed timers (under the lock; for tests and metrics) */
     public int size() {
         lock.lock();
