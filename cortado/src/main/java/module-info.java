@@ -9,4 +9,5 @@ module io.cortado {
     exports io.cortado.time;
     exports io.cortado.sync;
     exports io.cortado.stream;
+    exports io.cortado.io;
 }
