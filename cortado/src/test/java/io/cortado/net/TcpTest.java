@@ -78,13 +78,15 @@ class TcpTest extends RuntimeTestBase {
     @Test
     void aRefusedConnectionFailsWithConnectException() {
         try (AsyncRuntime rt = runtime("multi")) {
-            // a port that was free a moment ago: bind, note the port, close
-            TcpListener l = TcpListener.bind(rt.handle(), ANY_LOOPBACK, 1);
-            InetSocketAddress addr = l.localAddress();
-            l.close();
+            // a socket bound but not listening holds the port, and the kernel refuses connections to it
+            java.nio.channels.SocketChannel holder = java.nio.channels.SocketChannel.open().bind(ANY_LOOPBACK);
+            InetSocketAddress addr = (InetSocketAddress) holder.getLocalAddress();
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> rt.blockOn(TcpStream.connect(addr)));
             assertInstanceOf(ConnectException.class, e.getCause());
             assertTrue(e.getCause().getMessage().contains(addr.toString()), e.getCause().getMessage());
+            holder.close();
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
