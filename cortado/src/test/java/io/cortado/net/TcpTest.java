@@ -115,12 +115,14 @@ class TcpTest extends RuntimeTestBase {
     void aResetByThePeerIsAConnectionResetException() {
         try (AsyncRuntime rt = runtime("multi")) {
             TcpListener l = TcpListener.bind(rt.handle(), ANY_LOOPBACK, 16);
-            JoinHandle<Void> server = rt.spawn(l.accept().map(s -> {
+            // the server waits for a byte (so the client's connect has completed), then resets the connection
+            JoinHandle<Void> server = rt.spawn(l.accept().then(s -> s.readExact(ByteBuffer.allocate(1)).map(v -> {
                 s.setLinger(0); // close sends RST
                 s.close();
                 return null;
-            }));
+            })));
             TcpStream c = rt.blockOn(TcpStream.connect(l.localAddress()));
+            rt.blockOn(c.writeAll(ByteBuffer.wrap(new byte[1])));
             rt.blockOn(server);
             UncheckedIOException e = assertThrows(UncheckedIOException.class,
                     () -> rt.blockOn(c.read(ByteBuffer.allocate(16))));
