@@ -64,7 +64,7 @@ public final class BufReader implements AsyncRead {
                 return inner.pollRead(cx, dst); // a large read bypasses the buffer
             }
             int n = fill(cx, buf.capacity());
-            if (n < 0) {
+            if (n == EOF || n == PENDING) {
                 return n;
             }
         }
@@ -75,11 +75,13 @@ public final class BufReader implements AsyncRead {
         return n;
     }
 
+    /** {@link #fill} returns this when the buffer already holds its maximum. */
+    private static final int FULL = -3;
+
     /**
      * Reads more from the source into the buffer, growing it up to {@code max} bytes.
      *
-     * @return the number of bytes added, {@link #EOF}, or {@link #PENDING}; {@code 0} if the buffer already holds
-     * {@code max} bytes
+     * @return the number of bytes added, {@link #EOF}, {@link #PENDING}, or {@link #FULL}
      */
     private int fill(Context cx, int max) {
         if (eof) {
@@ -98,7 +100,7 @@ public final class BufReader implements AsyncRead {
         }
         if (!buf.hasRemaining()) {
             buf.flip();
-            return 0;
+            return FULL;
         }
         int n;
         try {
@@ -134,7 +136,7 @@ public final class BufReader implements AsyncRead {
                 if (n == PENDING) {
                     return Poll.pending();
                 }
-                if (n == 0) {
+                if (n == FULL) {
                     throw new FrameTooLongException("a frame needs more than the decoder's maximum of "
                             + decoder.maxFrameLength() + " bytes");
                 }

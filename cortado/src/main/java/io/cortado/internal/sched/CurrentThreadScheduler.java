@@ -221,11 +221,12 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 if (p.isReady()) {
                     return p.value();
                 }
+                sinceIoPoll++; // a blockOn future that keeps waking itself must not keep the reactor unpolled
             }
             if (time.isDue()) {
                 time.process(eventInterval);
             }
-            if (sinceIoPoll >= eventInterval) {
+            if (sinceIoPoll >= eventInterval || sinceIoPoll > 0 && local.isEmpty() && inject.isEmpty()) {
                 sinceIoPoll = 0;
                 pollIo(me); // rule 5: a busy core still serves ready channels
             }
