@@ -415,21 +415,21 @@ public final class EchoLoad {
         if (open) {
             double expected = rate * measureNs / 1e9;
             if (windowSent < 0.99 * expected) {
-                System.err.printf(Locale.ROOT, "WARNING: the generator fell behind: sent %d of the %.0f messages "
-                        + "scheduled in the window (achieved %.0f/s of %.0f/s)%n", windowSent, expected,
+                System.err.printf(Locale.ROOT, "WARNING (%s): the generator fell behind: sent %d of the %.0f messages "
+                        + "scheduled in the window (achieved %.0f/s of %.0f/s)%n", impl, windowSent, expected,
                         windowSent / (measureNs / 1e9), rate);
             }
             if (windowSent != windowDone) {
-                System.err.printf(Locale.ROOT, "WARNING: %d measured messages got no echo within the %.1f s drain%n",
-                        windowSent - windowDone, drainNs / 1e9);
+                System.err.printf(Locale.ROOT, "WARNING (%s): %d measured messages got no echo within the %.1f s drain%n",
+                        impl, windowSent - windowDone, drainNs / 1e9);
             }
             if (sendLag.getValueAtPercentile(99) > 100_000) {
-                System.err.printf(Locale.ROOT, "WARNING: sends were late: p99 %.1f us behind schedule%n",
-                        sendLag.getValueAtPercentile(99) / 1e3);
+                System.err.printf(Locale.ROOT, "WARNING (%s): sends were late: p99 %.1f us behind schedule%n",
+                        impl, sendLag.getValueAtPercentile(99) / 1e3);
             }
         }
         if (partialWrites > 0) {
-            System.err.println("note: " + partialWrites + " partial writes (the server was not reading fast enough)");
+            System.err.println("note (" + impl + "): " + partialWrites + " partial writes (the server was not reading fast enough)");
         }
     }
 
