@@ -10,4 +10,5 @@ module io.cortado {
     exports io.cortado.sync;
     exports io.cortado.stream;
     exports io.cortado.io;
+    exports io.cortado.net;
 }

@@ -3,6 +3,7 @@ package io.cortado;
 import io.cortado.internal.Checks;
 import io.cortado.internal.RuntimeCore;
 import io.cortado.internal.blocking.BlockingPool;
+import io.cortado.internal.io.IoDriver;
 import io.cortado.internal.time.TimeDriver;
 import io.cortado.internal.sched.CurrentThreadScheduler;
 import io.cortado.internal.sched.MultiThreadScheduler;
@@ -295,9 +296,10 @@ public final class AsyncRuntime implements AutoCloseable {
             BlockingPool blocking = new BlockingPool(maxBlockingThreads, Checks.saturatedNanos(threadKeepAlive),
                     threadNamePrefix);
             TimeDriver time = new TimeDriver(startPaused);
+            IoDriver io = new IoDriver(time);
             if (!multiThread) {
                 CurrentThreadScheduler scheduler = new CurrentThreadScheduler(eventInterval, globalQueueInterval,
-                        blocking, time, unhandled);
+                        blocking, time, io, unhandled);
                 AsyncRuntime rt = new AsyncRuntime(scheduler);
                 scheduler.bindHandle(rt.handle);
                 return rt;
@@ -305,7 +307,7 @@ public final class AsyncRuntime implements AutoCloseable {
             MultiThreadScheduler scheduler = new MultiThreadScheduler(new MultiThreadScheduler.Config(
                     workerThreads, eventInterval, globalQueueInterval, threadNamePrefix, seed, onThreadStart,
                     onThreadStop, onThreadPark, onThreadUnpark, unhandled, blockedWorkerThreshold, onBlockedWorker),
-                    blocking, time);
+                    blocking, time, io);
             AsyncRuntime rt = new AsyncRuntime(scheduler);
             scheduler.start(rt.handle);
             return rt;

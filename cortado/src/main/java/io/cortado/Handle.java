@@ -13,6 +13,10 @@ import java.util.concurrent.Callable;
  * rely on no thread-bound state at all. Handles are cheap, thread-safe and may be shared freely.
  */
 public final class Handle {
+    static {
+        io.cortado.internal.HandleAccess.install(h -> h.core);
+    }
+
     private final RuntimeCore core;
 
     Handle(RuntimeCore core) {

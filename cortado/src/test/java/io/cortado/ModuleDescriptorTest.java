@@ -31,7 +31,7 @@ class ModuleDescriptorTest extends RuntimeTestBase {
         assertEquals("io.cortado", d.name());
         Set<String> exports = d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
         assertEquals(Set.of("io.cortado", "io.cortado.time", "io.cortado.sync", "io.cortado.stream",
-                "io.cortado.io"), exports, "internal packages must stay hidden");
+                "io.cortado.io", "io.cortado.net"), exports, "internal packages must stay hidden");
         Set<String> requires = d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
         assertEquals(Set.of("java.base"), requires, "the core module has no dependencies");
     }

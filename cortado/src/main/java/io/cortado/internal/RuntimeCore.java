@@ -38,6 +38,9 @@ public interface RuntimeCore {
     /** @return the runtime's timers and clock */
     io.cortado.internal.time.TimeDriver timeDriver();
 
+    /** @return the runtime's reactor */
+    io.cortado.internal.io.IoDriver ioDriver();
+
     /** @return "current_thread" or "multi_thread" */
     String flavor();
 }

@@ -11,6 +11,7 @@ import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
+import io.cortado.internal.io.IoDriver;
 import io.cortado.internal.time.TimeDriver;
 
 import java.util.ArrayDeque;
@@ -45,6 +46,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>Timers: the core owner is the time driver. It fires due timers each round, and when it has nothing to
  *       run it parks with the next deadline as its time-out; on a paused clock with nothing queued and no
  *       blocking work in flight it advances the clock to the next deadline instead of parking.</li>
+ *   <li>I/O: the core owner parks in the reactor's selector ({@link IoDriver}) with that time-out and wakes the
+ *       reported channels' tasks when it returns; while busy it polls the reactor without blocking once every
+ *       {@code eventInterval} tasks; on a paused clock, ready channels are served before time is advanced.</li>
  *   <li>Shutdown sets {@link #shutdown}; whoever holds the core next (the current owner, or the shutting-down thread
  *       once the core is free) cancels every owned task on its own thread ({@link OwnedTasks#close} then
  *       {@link TaskCell#shutdown}). A {@code blockOn} that sees shutdown cancels its future and throws.</li>
@@ -58,6 +62,8 @@ public final class CurrentThreadScheduler extends SchedulerBase {
     private final ConcurrentLinkedQueue<TaskCell<?>> control = new ConcurrentLinkedQueue<>();
     private static final int CONTROL_STREAK = 16;
     private int controlStreak;
+    /** Tasks run since the reactor was last polled (rule 6); core owner only. */
+    private int sinceIoPoll;
     private final AtomicReference<Thread> core = new AtomicReference<>();
     private final ConcurrentLinkedQueue<Parker> coreWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
@@ -77,8 +83,8 @@ public final class CurrentThreadScheduler extends SchedulerBase {
      * @param blocking            the blocking pool
      */
     public CurrentThreadScheduler(int eventInterval, int globalQueueInterval, BlockingPool blocking,
-                                  TimeDriver time, UnhandledExceptionPolicy unhandled) {
-        super(new OwnedTasks(1, 4), blocking, time);
+                                  TimeDriver time, IoDriver io, UnhandledExceptionPolicy unhandled) {
+        super(new OwnedTasks(1, 4), blocking, time, io);
         this.unhandled = unhandled;
         this.eventInterval = eventInterval;
         this.globalQueueInterval = globalQueueInterval;
@@ -96,7 +102,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
     @Override
     public void schedule(TaskCell<?> task) {
         if (tasksShutDown) {
-            return; // every task is complete after shutdown (rule 5); nothing to run, nothing to keep
+            return; // every task is complete after shutdown (rule 6); nothing to run, nothing to keep
         }
         if (task.priority() == Priority.CONTROL) {
             control.add(task);
@@ -133,7 +139,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
     public void taskFailed(TaskCell<?> task, Throwable cause) {
         if (unhandled == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME && !shutdown) {
             shutdownCause = cause;
-            shutdown = true; // the core owner sees it after this poll and shuts the tasks down (rule 5)
+            shutdown = true; // the core owner sees it after this poll and shuts the tasks down (rule 6)
         }
     }
 
@@ -219,6 +225,10 @@ public final class CurrentThreadScheduler extends SchedulerBase {
             if (time.isDue()) {
                 time.process(eventInterval);
             }
+            if (sinceIoPoll >= eventInterval) {
+                sinceIoPoll = 0;
+                pollIo(me); // rule 5: a busy core still serves ready channels
+            }
             int ran = 0;
             TaskCell<?> task;
             while (ran < eventInterval && (task = nextTask()) != null) {
@@ -227,6 +237,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
             }
             if (ran > 0) {
                 idleRounds = 0;
+                sinceIoPoll += ran;
             }
             if (ran == 0 && !cx.isWoken() && !shutdown) {
                 if (time.process(eventInterval) > 0) {
@@ -234,7 +245,10 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 }
                 if (time.isPaused() && time.hasDeadline() && inject.isEmpty() && control.isEmpty()
                         && !blocking.isBusy()) {
-                    time.autoAdvance(); // rule 4: nothing to do on a paused clock: jump to the next deadline
+                    pollIo(me);
+                    if (local.isEmpty() && !cx.isWoken()) {
+                        time.autoAdvance(); // rule 4: nothing to do on a paused clock: jump to the next deadline
+                    }
                     continue;
                 }
                 boolean tidying = owned.sweepIdle(0, idleRounds++ == 0
@@ -243,7 +257,9 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 if (time.tryEnterDriver(me)) {
                     try {
                         if (!cx.isWoken() && inject.isEmpty() && control.isEmpty()) {
-                            me.parkNanos(Math.min(time.parkTimeoutNanos(), tidy));
+                            if (io.park(me, Math.min(time.parkTimeoutNanos(), tidy)) > 0) {
+                                io.dispatch(); // rule 5
+                            }
                         }
                     } finally {
                         time.exitDriver();
@@ -287,7 +303,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
         }
     }
 
-    /** Rule 5: run by the core owner. */
+    /** Rule 6: run by the core owner. */
     private void shutdownTasks() {
         if (tasksShutDown) {
             return;
@@ -355,6 +371,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
         } finally {
             me.restoreInterrupt();
         }
+        io.shutdown(); // IoDriver rule 5: closes the runtime's sockets and its selector
         blocking.shutdown();
         long left = Math.max(0, deadline - System.nanoTime());
         boolean blockingDone = blocking.awaitTermination(nanos == Long.MAX_VALUE ? Long.MAX_VALUE : left);

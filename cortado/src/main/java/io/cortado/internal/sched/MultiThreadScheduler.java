@@ -13,6 +13,7 @@ import io.cortado.internal.RuntimeCore;
 import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.TaskCell;
+import io.cortado.internal.io.IoDriver;
 import io.cortado.internal.time.TimeDriver;
 
 import java.time.Duration;
@@ -61,6 +62,12 @@ import java.util.function.Consumer;
  *       due timers every {@code eventInterval} ticks. On a paused clock, the driver worker that finds every worker
  *       parked, no queued work, no blocking work in flight, and a task or a {@code blockOn} waiting, advances the
  *       clock to the next deadline; the last worker to park nudges the driver so it looks again.</li>
+ *   <li>I/O: the worker that parks in the time driver parks in the reactor's selector ({@link IoDriver}) with the
+ *       same time-out, and any unpark of it wakes the selector. When the selection reports channels, the worker
+ *       unlists itself from the parked set first and then wakes their tasks, which go to its own LIFO slot and
+ *       queue by rule 1 (other workers are notified as usual). A busy worker polls the reactor without blocking
+ *       every {@code eventInterval} ticks if no one holds the driver; on a paused clock, ready channels are served
+ *       before time is advanced.</li>
  *   <li>Shutdown: the flag stops every worker loop; every owned task is cancelled ({@link OwnedTasks#close} then
  *       {@link TaskCell#shutdown}: idle tasks on the calling thread, running ones by their worker when the poll
  *       returns); the worker threads are joined.</li>
@@ -104,8 +111,8 @@ public final class MultiThreadScheduler extends SchedulerBase {
     }
 
     /** @param config the settings @param blocking the blocking pool */
-    public MultiThreadScheduler(Config config, BlockingPool blocking, TimeDriver time) {
-        super(new OwnedTasks(config.workers(), 4 * config.workers()), blocking, time);
+    public MultiThreadScheduler(Config config, BlockingPool blocking, TimeDriver time, IoDriver io) {
+        super(new OwnedTasks(config.workers(), 4 * config.workers()), blocking, time, io);
         this.config = config;
         this.idle = new Idle(config.workers());
         this.workers = new Worker[config.workers()];
@@ -184,7 +191,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
     public void taskFailed(TaskCell<?> task, Throwable cause) {
         if (config.unhandled() == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME && !shutdown) {
             // Close the task list first, so that once isShutdown() is true every later spawn is cancelled at once;
-            // close() cancels the tasks left (rule 8).
+            // close() cancels the tasks left (rule 9).
             owned.close();
             shutdownCause = cause;
             shutdown = true;
@@ -262,8 +269,11 @@ public final class MultiThreadScheduler extends SchedulerBase {
      */
     private boolean runSome(WorkerThread thread, Worker w) {
         for (int i = 0; i < RUN_BATCH && !shutdown && thread.worker == w; i++) {
-            if (w.tick % config.eventInterval() == 0 && time.isDue()) {
-                time.process(FIRE_BATCH); // rule 7: a busy worker fires due timers on its maintenance tick
+            if (w.tick % config.eventInterval() == 0) {
+                if (time.isDue()) {
+                    time.process(FIRE_BATCH); // rule 7: a busy worker fires due timers on its maintenance tick
+                }
+                pollIo(w.parker); // rule 8: and looks at the reactor
             }
             TaskCell<?> task = nextTask(w);
             if (task == null) {
@@ -407,17 +417,33 @@ public final class MultiThreadScheduler extends SchedulerBase {
                 try {
                     if (time.isPaused() && time.hasDeadline() && idle.allParked() && !anyWorkPending()
                             && !blocking.isBusy() && (owned.size() > 0 || !waiters.isEmpty())) {
-                        // Rule 7: every worker idle on a paused clock: jump to the next deadline. Unlist first, so
-                        // the tasks the timers wake land on a worker that runs them.
-                        if (idle.unparkById(w.index)) {
-                            time.autoAdvance();
-                        } else {
+                        // Rule 7: every worker idle on a paused clock: jump to the next deadline, unless a channel
+                        // is ready. Unlist first, so the tasks the timers or events wake land on a worker that runs
+                        // them.
+                        boolean events = io.poll() > 0;
+                        if (!idle.unparkById(w.index)) {
                             w.searching = true;
+                        }
+                        if (events) {
+                            io.dispatch();
+                        } else {
+                            time.autoAdvance();
                         }
                         break;
                     }
                     long timeout = time.parkTimeoutNanos();
-                    w.parker.parkNanos(tidying ? Math.min(timeout, TIDY_NANOS) : timeout);
+                    long limit = tidying ? Math.min(timeout, TIDY_NANOS) : timeout;
+                    if (io.isActive()) {
+                        if (io.park(w.parker, limit) > 0) { // rule 8: unlist, then wake the tasks onto this worker
+                            if (!idle.unparkById(w.index)) {
+                                w.searching = true;
+                            }
+                            io.dispatch();
+                            break;
+                        }
+                    } else {
+                        w.parker.parkNanos(limit);
+                    }
                 } finally {
                     time.exitDriver();
                 }
@@ -523,7 +549,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         }
     }
 
-    /** Rule 8. */
+    /** Rule 9. */
     @Override
     public boolean shutdown(long nanos) {
         if (insideRuntime()) {
@@ -564,6 +590,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
             inject.clear();
             control.clear();
         }
+        io.shutdown(); // IoDriver rule 5: closes the runtime's sockets and its selector
         blocking.shutdown();
         long left = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
         return blocking.awaitTermination(left) && done;

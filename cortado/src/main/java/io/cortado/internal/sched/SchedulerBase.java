@@ -10,6 +10,7 @@ import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
+import io.cortado.internal.io.IoDriver;
 import io.cortado.internal.time.TimeDriver;
 
 import java.util.Objects;
@@ -28,20 +29,43 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
     final OwnedTasks owned;
     final BlockingPool blocking;
     final TimeDriver time;
+    final IoDriver io;
     /** Set once shutdown begins (by {@code shutdown} or the unhandled-exception policy); never unset. */
     volatile boolean shutdown;
     /** The task failure that shut the runtime down, if the unhandled-exception policy did. */
     volatile Throwable shutdownCause;
 
-    SchedulerBase(OwnedTasks owned, BlockingPool blocking, TimeDriver time) {
+    SchedulerBase(OwnedTasks owned, BlockingPool blocking, TimeDriver time, IoDriver io) {
         this.owned = owned;
         this.blocking = blocking;
         this.time = time;
+        this.io = io;
     }
 
     @Override
     public final TimeDriver timeDriver() {
         return time;
+    }
+
+    @Override
+    public final IoDriver ioDriver() {
+        return io;
+    }
+
+    /**
+     * A busy thread's look at the reactor (IoDriver rule 1): if no thread holds the driver, collect ready channels
+     * without blocking and wake their tasks (onto this thread's queue).
+     */
+    final void pollIo(Parker parker) {
+        if (io.isActive() && time.tryEnterDriver(parker)) {
+            try {
+                if (io.poll() > 0) {
+                    io.dispatch();
+                }
+            } finally {
+                time.exitDriver();
+            }
+        }
     }
 
     /** Binds and schedules a new task; after shutdown the task is cancelled at once (OwnedTasks rule 2). */

@@ -1,0 +1,220 @@
+package io.cortado.internal.io;
+
+import io.cortado.internal.sched.Parker;
+import io.cortado.internal.time.TimeDriver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A runtime's reactor: one {@link Selector} (epoll on Linux, kqueue on macOS), opened on the first registration,
+ * polled by whichever thread parks "in the driver" (the same thread that waits for the next timer, see
+ * {@link TimeDriver} rule 4), and by busy workers on their maintenance tick.
+ *
+ * <h2>Rules</h2>
+ * <ol>
+ *   <li><b>One selecting thread.</b> Only the holder of the time driver ({@link TimeDriver#tryEnterDriver}) calls
+ *       {@link #park}, {@link #poll} and {@link #dispatch}; so the event buffer needs no lock.</li>
+ *   <li><b>Report, then wake.</b> A selection only records readiness ({@link Registration#report}) and collects
+ *       the registrations; {@link #dispatch} wakes their waiters afterwards, once the scheduler has marked the
+ *       selecting worker as running, so the woken tasks land on a worker that will run them.</li>
+ *   <li><b>Waking the selector.</b> The thread parked in the selector is woken like any parked thread, through its
+ *       {@link Parker} (which then calls {@link Selector#wakeup()}); and after an interest change, because the
+ *       selector applies interest changes only at the start of a selection: {@link #wakeIfSelecting} writes nothing
+ *       and reads {@link #selecting} after the change is queued (the JDK queues it under a lock the selection takes
+ *       after {@code selecting} is set), so a selection either sees the change or is woken to see it.</li>
+ *   <li><b>Lazy start.</b> The selector opens with the first registration, which then wakes the driver so a thread
+ *       already parked without it re-parks in it (a Dekker pair on {@link #selector} and the driver's parker).</li>
+ *   <li><b>Shutdown</b> closes every registration (their channels too: a socket belongs to the runtime that made
+ *       it, and Java has no drop to close it otherwise) and then the selector; later registrations fail.</li>
+ * </ol>
+ */
+public final class IoDriver {
+    private final TimeDriver time;
+    private final Object openLock = new Object();
+    private volatile Selector selector;
+    private volatile boolean selecting;
+    private volatile boolean shutdown;
+    /** Rule 2: registrations reported by the last selection, and their directions; driver holder only. */
+    private Registration[] events = new Registration[64];
+    private int[] eventDirs = new int[64];
+    private int eventCount;
+    private final Consumer<SelectionKey> collector = this::collect;
+
+    /** @param time the time driver whose driver role also guards this reactor (rule 1) */
+    public IoDriver(TimeDriver time) {
+        this.time = time;
+    }
+
+    /**
+     * Registers {@code channel} (made non-blocking here) with no interest armed yet.
+     *
+     * @param readOp  the selector op of the read direction (OP_READ, OP_ACCEPT, or 0)
+     * @param writeOp the selector op of the write direction (OP_WRITE, OP_CONNECT, or 0)
+     * @param what    a description for error messages
+     * @return the registration
+     * @throws IOException if the runtime's reactor is shut down or the channel cannot be registered
+     */
+    public Registration register(SelectableChannel channel, int readOp, int writeOp, String what) throws IOException {
+        Selector sel = selector;
+        if (sel == null) {
+            sel = open();
+        }
+        channel.configureBlocking(false);
+        Registration r = new Registration(this, channel, readOp, writeOp, what);
+        try {
+            r.attach(channel.register(sel, 0, r));
+        } catch (ClosedSelectorException e) {
+            throw new IOException("the runtime has shut down: its reactor accepts no new " + what);
+        }
+        if (shutdown) { // rule 5: raced with shutdown, which may not have seen this key
+            r.close("the runtime shut down");
+            throw new IOException("the runtime has shut down: its reactor accepts no new " + what);
+        }
+        return r;
+    }
+
+    private Selector open() throws IOException {
+        synchronized (openLock) {
+            if (shutdown) {
+                throw new IOException("the runtime has shut down: its reactor is closed");
+            }
+            Selector sel = selector;
+            if (sel == null) {
+                sel = Selector.open();
+                selector = sel;
+                time.wakeDriver(); // rule 4
+            }
+            return sel;
+        }
+    }
+
+    /** @return whether the selector is open (something registered), so the driver should park in it */
+    public boolean isActive() {
+        return selector != null && !shutdown;
+    }
+
+    /**
+     * Parks the driver holder in the selector (rules 1, 3).
+     *
+     * @return the number of registrations with events collected (call {@link #dispatch} next)
+     */
+    public int park(Parker parker, long timeoutNanos) {
+        Selector sel = selector;
+        if (sel == null || shutdown) {
+            parker.parkNanos(timeoutNanos);
+            return 0;
+        }
+        selecting = true;
+        try {
+            parker.select(sel, timeoutNanos, collector);
+        } catch (IOException | ClosedSelectorException e) {
+            if (!shutdown) {
+                throw new UncheckedIOException("the reactor's selector failed", e instanceof IOException io ? io
+                        : new IOException(e));
+            }
+        } finally {
+            selecting = false;
+        }
+        return eventCount;
+    }
+
+    /**
+     * Collects ready channels without blocking (a busy worker's maintenance tick; rule 1).
+     *
+     * @return the number of registrations with events collected
+     */
+    public int poll() {
+        Selector sel = selector;
+        if (sel == null || shutdown) {
+            return 0;
+        }
+        try {
+            sel.selectNow(collector);
+        } catch (IOException | ClosedSelectorException e) {
+            if (!shutdown) {
+                throw new UncheckedIOException("the reactor's selector failed", e instanceof IOException io ? io
+                        : new IOException(e));
+            }
+        }
+        return eventCount;
+    }
+
+    private void collect(SelectionKey key) {
+        if (!key.isValid()) {
+            return;
+        }
+        Registration r = (Registration) key.attachment();
+        int dirs = r.report(key.readyOps());
+        if (dirs == 0) {
+            return;
+        }
+        if (eventCount == events.length) {
+            events = java.util.Arrays.copyOf(events, eventCount * 2);
+            eventDirs = java.util.Arrays.copyOf(eventDirs, eventCount * 2);
+        }
+        events[eventCount] = r;
+        eventDirs[eventCount++] = dirs;
+    }
+
+    /** Wakes the waiters of the collected events (rule 2). Driver holder only. */
+    public void dispatch() {
+        int n = eventCount;
+        eventCount = 0;
+        for (int i = 0; i < n; i++) {
+            Registration r = events[i];
+            events[i] = null;
+            r.dispatch(eventDirs[i]);
+        }
+    }
+
+    /** Rule 3: wakes the thread blocked in the selector, if one is, so it applies a changed interest set. */
+    void wakeIfSelecting() {
+        if (selecting) {
+            Selector sel = selector;
+            if (sel != null) {
+                sel.wakeup();
+            }
+        }
+    }
+
+    /** A registration closed: its descriptor is released by the next selection (rule 5). */
+    void deregistered() {
+        wakeIfSelecting();
+    }
+
+    /** Rule 5: closes every registration and the selector. Idempotent; call after the runtime's threads stopped. */
+    public void shutdown() {
+        Selector sel;
+        synchronized (openLock) {
+            shutdown = true;
+            sel = selector;
+        }
+        if (sel == null) {
+            return;
+        }
+        List<Registration> open = new ArrayList<>();
+        try {
+            for (SelectionKey k : sel.keys()) {
+                open.add((Registration) k.attachment());
+            }
+        } catch (ClosedSelectorException alreadyClosed) {
+            return;
+        }
+        for (Registration r : open) {
+            r.close("the runtime shut down");
+        }
+        try {
+            sel.close();
+        } catch (IOException ignored) {
+            // nothing useful to report at shutdown
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.cortado.net;
+
+import io.cortado.Handle;
+import io.cortado.internal.HandleAccess;
+import io.cortado.internal.io.IoDriver;
+import io.cortado.internal.io.Registration;
+import io.cortado.io.IoErrors;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.SocketAddress;
+import java.nio.channels.SelectableChannel;
+import java.util.Objects;
+
+/** What the socket types share: finding the reactor, registering, and naming errors. */
+final class Net {
+    private Net() {
+    }
+
+    /** @return the reactor of {@code handle} */
+    static IoDriver driver(Handle handle) {
+        return HandleAccess.core(Objects.requireNonNull(handle, "handle")).ioDriver();
+    }
+
+    /**
+     * Registers {@code ch} with {@code handle}'s reactor; closes {@code ch} if that fails.
+     *
+     * @throws UncheckedIOException if the runtime is shut down
+     */
+    static Registration register(Handle handle, SelectableChannel ch, int readOp, int writeOp, String what) {
+        try {
+            return driver(handle).register(ch, readOp, writeOp, what);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // already failing or closing: the first error is the one to report
+        }
+    }
+
+    /** @return a connect failure naming the address (keeping {@link ConnectException} for a refused connection) */
+    static UncheckedIOException connectError(IOException e, SocketAddress to) {
+        IOException named;
+        if (e instanceof ConnectException) {
+            named = new ConnectException("connect to " + to + ": " + e.getMessage());
+            named.initCause(e);
+        } else {
+            named = IoErrors.classify(e, "connect to " + to);
+        }
+        return new UncheckedIOException(named);
+    }
+
+    static UncheckedIOException error(IOException e, String what) {
+        return IoErrors.unchecked(e, what);
+    }
+}

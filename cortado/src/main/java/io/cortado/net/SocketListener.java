@@ -1,0 +1,97 @@
+package io.cortado.net;
+
+import io.cortado.Context;
+import io.cortado.Future;
+import io.cortado.Handle;
+import io.cortado.Poll;
+import io.cortado.internal.io.Registration;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/** The accept path shared by {@link TcpListener} and {@link UnixListener}. */
+abstract sealed class SocketListener<S extends SocketStream> implements AutoCloseable
+        permits TcpListener, UnixListener {
+    final Handle handle;
+    final ServerSocketChannel ch;
+    final Registration reg;
+
+    SocketListener(Handle handle, ServerSocketChannel ch, Registration reg) {
+        this.handle = handle;
+        this.ch = ch;
+        this.reg = reg;
+    }
+
+    /** Wraps an accepted channel, registered under {@code what}. */
+    abstract S wrap(SocketChannel c, Registration r);
+
+    /** @return the description of an accepted connection, for error messages */
+    abstract String describe(SocketChannel c);
+
+    /**
+     * Waits for the next connection.
+     *
+     * <p><b>Cancel safety:</b> cancel-safe: a connection is taken from the backlog only in the poll that completes
+     * the future, so a cancelled accept (a loser of a {@code select}) loses no connection.
+     *
+     * @return a future of the accepted stream, registered with this listener's runtime
+     */
+    public final Future<S> accept() {
+        return cx -> {
+            S s = pollAccept(cx);
+            return s == null ? Poll.pending() : Poll.ready(s);
+        };
+    }
+
+    /**
+     * Accepts a connection if one is waiting.
+     *
+     * @return the stream, or {@code null} after arranging a wake-up
+     * @throws UncheckedIOException if accepting failed (this accept only; e.g. a
+     *                              {@link io.cortado.io.TooManyOpenFilesException}) or the listener is closed
+     */
+    public final S pollAccept(Context cx) {
+        for (; ; ) {
+            int r = reg.pollReady(cx, Registration.READ);
+            if (r < 0) {
+                return null;
+            }
+            if (!cx.consumeBudget()) {
+                cx.waker().wake();
+                return null;
+            }
+            SocketChannel c;
+            try {
+                c = ch.accept();
+            } catch (IOException e) {
+                if (reg.isClosed()) {
+                    throw reg.closedError();
+                }
+                throw Net.error(e, "accept on " + reg.what());
+            }
+            if (c != null) {
+                return wrap(c, Net.register(handle, c, SelectionKey.OP_READ, SelectionKey.OP_WRITE, describe(c)));
+            }
+            reg.clearReady(r, Registration.READ);
+        }
+    }
+
+    /** @return whether the listener is closed */
+    public final boolean isClosed() {
+        return reg.isClosed();
+    }
+
+    /** Closes the listener; pending accepts fail with a {@link java.nio.channels.ClosedChannelException}. */
+    @Override
+    public void close() {
+        reg.close(null);
+    }
+
+    @Override
+    public String toString() {
+        return reg.what() + (reg.isClosed() ? " (closed)" : "");
+    }
+}

@@ -1,0 +1,201 @@
+package io.cortado.net;
+
+import io.cortado.Context;
+import io.cortado.internal.io.Registration;
+import io.cortado.io.AsyncRead;
+import io.cortado.io.AsyncWrite;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A connected stream socket on the reactor (TCP or Unix domain): the read and write paths of
+ * {@link TcpStream} and {@link UnixStream}. A reader task and a writer task may use one stream at the same time
+ * (each direction has its own waiter); two readers (or two writers) at once are not supported.
+ */
+abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseable permits TcpStream, UnixStream {
+    final SocketChannel ch;
+    final Registration reg;
+
+    SocketStream(SocketChannel ch, Registration reg) {
+        this.ch = ch;
+        this.reg = reg;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Spends one unit of the task's cooperative budget per read that finds the socket ready.
+     */
+    @Override
+    public final int pollRead(Context cx, ByteBuffer dst) {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        for (; ; ) {
+            int r = reg.pollReady(cx, Registration.READ);
+            if (r < 0) {
+                return PENDING;
+            }
+            if (!cx.consumeBudget()) {
+                cx.waker().wake();
+                return PENDING;
+            }
+            int n;
+            try {
+                n = ch.read(dst);
+            } catch (IOException e) {
+                throw failure(e, "read from ");
+            }
+            if (n > 0) {
+                if (dst.hasRemaining()) {
+                    reg.clearReady(r, Registration.READ); // a short read shows the socket drained (rule 2)
+                }
+                return n;
+            }
+            if (n < 0) {
+                return EOF;
+            }
+            reg.clearReady(r, Registration.READ);
+        }
+    }
+
+    @Override
+    public final int pollWrite(Context cx, ByteBuffer src) {
+        if (!src.hasRemaining()) {
+            return 0;
+        }
+        for (; ; ) {
+            int r = reg.pollReady(cx, Registration.WRITE);
+            if (r < 0) {
+                return PENDING;
+            }
+            if (!cx.consumeBudget()) {
+                cx.waker().wake();
+                return PENDING;
+            }
+            int n;
+            try {
+                n = ch.write(src);
+            } catch (IOException e) {
+                throw failure(e, "write to ");
+            }
+            if (n > 0) {
+                if (src.hasRemaining()) {
+                    reg.clearReady(r, Registration.WRITE); // the send buffer is full
+                }
+                return n;
+            }
+            reg.clearReady(r, Registration.WRITE);
+        }
+    }
+
+    /** One gathering system call for all the buffers. */
+    @Override
+    public final long pollWriteVectored(Context cx, ByteBuffer[] srcs) {
+        long want = 0;
+        for (ByteBuffer b : srcs) {
+            want += b.remaining();
+        }
+        if (want == 0) {
+            return 0;
+        }
+        for (; ; ) {
+            int r = reg.pollReady(cx, Registration.WRITE);
+            if (r < 0) {
+                return PENDING;
+            }
+            if (!cx.consumeBudget()) {
+                cx.waker().wake();
+                return PENDING;
+            }
+            long n;
+            try {
+                n = ch.write(srcs);
+            } catch (IOException e) {
+                throw failure(e, "write to ");
+            }
+            if (n > 0) {
+                if (n < want) {
+                    reg.clearReady(r, Registration.WRITE);
+                }
+                return n;
+            }
+            reg.clearReady(r, Registration.WRITE);
+        }
+    }
+
+    /**
+     * Shuts down the write half: the peer reads the end of the stream, and this side can still read. Writes are
+     * not buffered, so there is nothing to flush first.
+     */
+    @Override
+    public final int pollShutdown(Context cx) {
+        if (reg.isClosed()) {
+            throw reg.closedError();
+        }
+        try {
+            ch.shutdownOutput();
+        } catch (IOException e) {
+            throw failure(e, "shut down the write half of ");
+        }
+        return 0;
+    }
+
+    /**
+     * Splits this stream so a reader task and a writer task can each own a half. Both halves use this socket;
+     * closing either half (or this stream) closes it.
+     *
+     * @return the two halves
+     */
+    public final Halves split() {
+        return new Halves(new ReadHalf(this), new WriteHalf(this));
+    }
+
+    /** @return the local address */
+    public final SocketAddress localAddress() {
+        try {
+            return ch.getLocalAddress();
+        } catch (IOException e) {
+            throw failure(e, "local address of ");
+        }
+    }
+
+    /** @return the peer's address */
+    public final SocketAddress peerAddress() {
+        try {
+            return ch.getRemoteAddress();
+        } catch (IOException e) {
+            throw failure(e, "peer address of ");
+        }
+    }
+
+    /** @return whether {@link #close} was called (or the runtime shut down) */
+    public final boolean isClosed() {
+        return reg.isClosed();
+    }
+
+    /**
+     * Closes the socket. Pending reads and writes (in any task) fail with an {@link UncheckedIOException} caused by
+     * a {@link java.nio.channels.ClosedChannelException}. Idempotent.
+     */
+    @Override
+    public final void close() {
+        reg.close(null);
+    }
+
+    final UncheckedIOException failure(IOException e, String op) {
+        if (reg.isClosed()) {
+            return reg.closedError();
+        }
+        return Net.error(e, op + reg.what());
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + reg.what() + (reg.isClosed() ? ", closed]" : "]");
+    }
+}

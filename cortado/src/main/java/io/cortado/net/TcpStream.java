@@ -1,0 +1,159 @@
+package io.cortado.net;
+
+import io.cortado.Future;
+import io.cortado.Handle;
+import io.cortado.internal.Checks;
+import io.cortado.internal.io.Registration;
+import io.cortado.time.TimeoutException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A TCP connection on the runtime's reactor: an {@link io.cortado.io.AsyncRead} and
+ * {@link io.cortado.io.AsyncWrite} over {@link java.nio.ByteBuffer}s.
+ *
+ * <pre>{@code
+ * TcpStream s = await(TcpStream.connect(new InetSocketAddress("127.0.0.1", 8080)));
+ * await(s.writeAll(ByteBuffer.wrap("hello\n".getBytes())));
+ * int n = await(s.read(buf));            // -1 at the end of the stream
+ * }</pre>
+ *
+ * <h2>Errors</h2>
+ * Futures fail with an {@link UncheckedIOException} whose cause says what happened:
+ * {@link java.net.ConnectException} (refused), {@link SocketTimeoutException} (connect time-out),
+ * {@link io.cortado.io.ConnectionResetException} (reset by the peer), {@link io.cortado.io.BrokenPipeException}
+ * (writing to a peer that closed), {@link java.nio.channels.ClosedChannelException} (closed here),
+ * {@link io.cortado.io.TooManyOpenFilesException}. A failure affects this connection only.
+ *
+ * <h2>Ownership</h2>
+ * A stream belongs to the runtime it was created on: close it when done; when that runtime shuts down, its streams
+ * are closed and pending operations fail. Reads and writes may run in two different tasks at once (or use
+ * {@link #split()}).
+ */
+public final class TcpStream extends SocketStream {
+
+    TcpStream(SocketChannel ch, Registration reg) {
+        super(ch, reg);
+    }
+
+    /**
+     * Connects to {@code address} on the runtime that polls the returned future.
+     *
+     * <p><b>Cancel safety:</b> cancelling a pending connect closes the half-open socket; nothing else is lost.
+     *
+     * @param address where to connect (an {@link java.net.InetSocketAddress})
+     * @return a lazy future of the connected stream
+     */
+    public static Future<TcpStream> connect(SocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        return new ConnectFuture<>(null, address, () -> open(address), "TCP connection", TcpStream::new);
+    }
+
+    /**
+     * Connects to {@code address} on {@code handle}'s runtime; see {@link #connect(SocketAddress)}.
+     */
+    public static Future<TcpStream> connect(Handle handle, SocketAddress address) {
+        Objects.requireNonNull(handle, "handle");
+        Objects.requireNonNull(address, "address");
+        return new ConnectFuture<>(handle, address, () -> open(address), "TCP connection", TcpStream::new);
+    }
+
+    /**
+     * Connects with a time limit on the runtime's clock.
+     *
+     * <p><b>Cancel safety:</b> as {@link #connect(SocketAddress)}.
+     *
+     * @param timeout the limit, positive
+     * @return a lazy future of the connected stream; it fails with an {@link UncheckedIOException} caused by a
+     * {@link SocketTimeoutException} when the limit passes first
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public static Future<TcpStream> connect(SocketAddress address, Duration timeout) {
+        Objects.requireNonNull(address, "address");
+        Checks.checkPositive(timeout, "timeout");
+        return new Future<>() {
+            private Future<TcpStream> limited; // made on the first poll: the time limit runs on the poller's clock
+
+            @Override
+            public io.cortado.Poll<TcpStream> poll(io.cortado.Context cx) {
+                if (limited == null) {
+                    limited = connect(address).timeout(timeout);
+                }
+                try {
+                    return limited.poll(cx);
+                } catch (TimeoutException e) {
+                    SocketTimeoutException t = new SocketTimeoutException(
+                            "connect to " + address + " timed out after " + timeout.toMillis() + " ms");
+                    t.initCause(e);
+                    throw new UncheckedIOException(t);
+                }
+            }
+
+            @Override
+            public void cancel() {
+                if (limited != null) {
+                    limited.cancel();
+                }
+            }
+        };
+    }
+
+    /** Opens an unconnected TCP channel of the address's family. */
+    static SocketChannel open(SocketAddress address) throws IOException {
+        return address instanceof java.net.InetSocketAddress isa && isa.getAddress() instanceof java.net.Inet6Address
+                ? SocketChannel.open(StandardProtocolFamily.INET6) : SocketChannel.open();
+    }
+
+    /** @param on whether to send small segments at once (disable Nagle's algorithm, {@code TCP_NODELAY}) */
+    public void setNoDelay(boolean on) {
+        set(StandardSocketOptions.TCP_NODELAY, on);
+    }
+
+    /** @return whether {@code TCP_NODELAY} is set */
+    public boolean noDelay() {
+        return get(StandardSocketOptions.TCP_NODELAY);
+    }
+
+    /** @param on whether to send keep-alive probes on an idle connection ({@code SO_KEEPALIVE}) */
+    public void setKeepAlive(boolean on) {
+        set(StandardSocketOptions.SO_KEEPALIVE, on);
+    }
+
+    /** @return whether {@code SO_KEEPALIVE} is set */
+    public boolean keepAlive() {
+        return get(StandardSocketOptions.SO_KEEPALIVE);
+    }
+
+    /**
+     * @param seconds {@code SO_LINGER}: 0 makes {@link #close()} reset the connection (the peer reads a
+     *                {@link io.cortado.io.ConnectionResetException}); negative disables lingering
+     */
+    public void setLinger(int seconds) {
+        set(StandardSocketOptions.SO_LINGER, seconds);
+    }
+
+    private <T> void set(SocketOption<T> option, T value) {
+        try {
+            ch.setOption(option, value);
+        } catch (IOException e) {
+            throw failure(e, "set " + option.name() + " on ");
+        }
+    }
+
+    private <T> T get(SocketOption<T> option) {
+        try {
+            return ch.getOption(option);
+        } catch (IOException e) {
+            throw failure(e, "get " + option.name() + " of ");
+        }
+    }
+}
