@@ -47,7 +47,8 @@ import java.nio.channels.SocketChannel;
  *       {@code ctx.write(msg)} on read and {@code flush} on read-complete, pooled direct buffers.</li>
  *   <li>{@code vt}: a virtual thread per connection doing blocking {@link Socket} I/O (run it with
  *       {@code -Djdk.virtualThreadScheduler.parallelism=1}).</li>
- *   <li>{@code cortado}: not yet (needs {@code io.cortado.net}).</li>
+ *   <li>{@code cortado}: Cortado's runtime with one worker, hand-written poll state machines; see
+ *       {@link CortadoEchoServer}.</li>
  * </ul>
  * Every accepted connection gets TCP_NODELAY (Netty's default), so that no implementation waits on Nagle.
  */
@@ -72,7 +73,7 @@ public final class EchoServer {
                 yield netty(addr, EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
             }
             case "vt" -> virtualThreads(addr);
-            case "cortado" -> throw new UnsupportedOperationException("cortado: its TCP API (io.cortado.net) is not merged yet");
+            case "cortado" -> CortadoEchoServer.start(addr);
             default -> throw new IllegalArgumentException("unknown impl " + impl);
         };
         System.out.println("READY " + port);
