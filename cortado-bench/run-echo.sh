@@ -112,7 +112,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a=="-"||b=="-"||b+0==0) print "-";
 echo
 echo "W9: closed loop, $CONNS connections, ${W9_WARMUP} s warm-up + ${MEASURE} s.  W9b: open loop at $RATE/s, ${W9B_WARMUP} s warm-up + ${MEASURE} s."
 echo "vs nio: W9 round trips as a fraction of nio's (1 = as fast); W9b server CPU per round trip as a multiple of nio's (1 = as cheap)."
-echo "other CPU: busy CPU time of everything but the server and the generator (other processes, unattributed irq/softirq), % of one CPU: > ~10 means a noisy machine."
+echo "other CPU: busy CPU time of everything but the server and the generator (other processes, unattributed irq/softirq), % of one CPU: far from 0 (beyond about +-10) means a noisy run."
 printf '| %-11s | %12s | %6s | %8s | %8s | %10s | %6s | %8s | %8s | %10s | %11s | %9s |\n' impl "W9 rt/s" "vs nio" "p50 us" "p99 us" \
     "W9b ns/rt" "vs nio" "p50 us" "p99 us" "sent/s" "send lag p99" "other CPU"
 printf '|%s|\n' "-------------|--------------|--------|----------|----------|------------|--------|----------|----------|------------|-------------|-----------"

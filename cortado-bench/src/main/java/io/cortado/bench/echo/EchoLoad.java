@@ -215,6 +215,7 @@ public final class EchoLoad {
         if (!open) {
             for (Conn c : all) {
                 enqueue(c, c.id, t0);
+                markDirty(c);
             }
         }
         long prev = t0;
@@ -265,7 +266,9 @@ public final class EchoLoad {
         boolean worked = false;
         while (nextDue <= now) { // open mode: every message due by now, each on its connection
             long k = nextK;
-            enqueue(all[(int) (k % conns)], k, nextDue);
+            Conn c = all[(int) (k % conns)];
+            enqueue(c, k, nextDue);
+            markDirty(c);
             int ph = phase(nextDue);
             sent[ph]++;
             sendLag[ph].recordValue(now - nextDue);
@@ -281,7 +284,7 @@ public final class EchoLoad {
         return worked || ready > 0;
     }
 
-    /** Appends message {@code k} with reference time {@code refNs} to its connection's unsent bytes. */
+    /** Appends message {@code k} with reference time {@code refNs} to its connection's unsent bytes (not sent yet). */
     private void enqueue(Conn c, long k, long refNs) {
         if (c.tx.remaining() < size) {
             ByteBuffer bigger = ByteBuffer.allocateDirect(c.tx.capacity() * 2);
@@ -295,6 +298,10 @@ public final class EchoLoad {
         tx.putLong(p + 8, refNs - t0);
         tx.position(p + size); // the padding is whatever the buffer held: the echo returns it as it is
         outstanding++;
+    }
+
+    /** Puts {@code c} on the list the next turn's flush() writes (once). */
+    private void markDirty(Conn c) {
         if (!c.dirty) {
             c.dirty = true;
             dirty[dirtyCount++] = c.id;
@@ -349,11 +356,33 @@ public final class EchoLoad {
             int ph = open ? phase(ref) : arrivalPhase;
             done[ph]++;
             latency[ph].recordValue(Math.max(0, arrived - ref));
-            if (sending && !open) {
-                enqueue(c, k + conns, arrived);
+            if (sending && !open) { // closed loop: the next message goes out at once, not after the whole batch
+                enqueue(c, k + conns, System.nanoTime());
+                try {
+                    flush(c);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("connection " + c.id, e);
+                }
             }
         }
         rx.compact();
+    }
+
+    /** Writes what {@code c} can take now; if it cannot take all, leaves it to the next turn's flush. */
+    private void flush(Conn c) throws IOException {
+        if (c.dirty) {
+            return; // already waiting in the dirty list, behind earlier bytes
+        }
+        ByteBuffer tx = c.tx;
+        tx.flip();
+        c.ch.write(tx);
+        boolean left = tx.hasRemaining();
+        tx.compact();
+        if (left) {
+            partialWrites++;
+            c.dirty = true;
+            dirty[dirtyCount++] = c.id;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- reporting
