@@ -3,6 +3,7 @@ package io.cortado.jcstress;
 import io.cortado.Context;
 import io.cortado.Futures;
 import io.cortado.Poll;
+import io.cortado.internal.io.Registration;
 import io.cortado.internal.sched.Parker;
 import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
@@ -18,6 +19,7 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
@@ -189,6 +191,69 @@ public final class WakeUpProtocols {
         @Arbiter
         public void arbiter(II_Result r) {
             r.r2 = parker.parkNanos(0) ? 1 : 0; // an unpark is pending
+        }
+    }
+
+    /**
+     * Registration rule 3: the reactor reports a channel ready (CAS the state word, then take the read waiter) against
+     * a reader that finds it not ready (store its waker, then re-read the word). r1: the reader saw the readiness;
+     * r2: the reader was woken.
+     */
+    @JCStressTest
+    @Outcome(id = {"1, 0", "1, 1", "0, 1"}, expect = ACCEPTABLE, desc = "the reader saw the event, or was woken")
+    @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "lost wake-up: the reader waits on a ready socket")
+    @Outcome(expect = FORBIDDEN, desc = "anything else")
+    @State
+    public static class ReadinessReportVsReadWait {
+        final Registration reg = Registration.unattached("litmus");
+        final CountingWaker reader = new CountingWaker();
+
+        public ReadinessReportVsReadWait() {
+            int w = reg.pollReady(Context.of(reader), Registration.READ); // optimistic start: ready
+            reg.clearReady(w, Registration.READ); // a read found nothing
+        }
+
+        @Actor
+        public void driver() {
+            reg.dispatch(reg.report(SelectionKey.OP_READ));
+        }
+
+        @Actor
+        public void read(II_Result r) {
+            r.r1 = reg.pollReady(Context.of(reader), Registration.READ) >= 0 ? 1 : 0;
+        }
+
+        @Arbiter
+        public void arbiter(II_Result r) {
+            r.r2 = reader.wakes.get();
+        }
+    }
+
+    /**
+     * Registration rule 2: a reader clears the readiness it saw earlier while the reactor reports a new event; the
+     * new event must survive. r1: READ is still set at the end.
+     */
+    @JCStressTest
+    @Outcome(id = "1", expect = ACCEPTABLE, desc = "the new report survived")
+    @Outcome(id = "0", expect = FORBIDDEN, desc = "a stale clear erased a new report")
+    @State
+    public static class StaleClearVsReport {
+        final Registration reg = Registration.unattached("litmus");
+        final int seen = reg.pollReady(Context.of(new CountingWaker()), Registration.READ);
+
+        @Actor
+        public void driver() {
+            reg.report(SelectionKey.OP_READ);
+        }
+
+        @Actor
+        public void clear() {
+            reg.clearReady(seen, Registration.READ);
+        }
+
+        @Arbiter
+        public void arbiter(org.openjdk.jcstress.infra.results.I_Result r) {
+            r.r1 = reg.isReady(Registration.READ) ? 1 : 0;
         }
     }
 }

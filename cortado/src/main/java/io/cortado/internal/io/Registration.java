@@ -88,6 +88,19 @@ public final class Registration {
         this.what = what;
     }
 
+    /**
+     * A registration with no channel, selector or driver, whose state word and waiters work as usual (interest
+     * changes are only recorded): for litmus and unit tests of rules 1–3.
+     */
+    public static Registration unattached(String what) {
+        return new Registration(null, null, SelectionKey.OP_READ, SelectionKey.OP_WRITE, what);
+    }
+
+    /** @return whether {@code dir}'s readiness bit is set (tests) */
+    public boolean isReady(int dir) {
+        return (ready & dir) != 0;
+    }
+
     void attach(SelectionKey key) {
         synchronized (this) {
             this.key = key;
@@ -168,12 +181,17 @@ public final class Registration {
             }
             setInterest(armed | op);
         }
-        driver.wakeIfSelecting();
+        if (driver != null) {
+            driver.wakeIfSelecting();
+        }
     }
 
     /** Under the monitor. */
     private void setInterest(int ops) {
         armed = ops;
+        if (key == null) {
+            return; // unattached (tests)
+        }
         try {
             key.interestOps(ops);
         } catch (CancelledKeyException closed) {
@@ -184,8 +202,12 @@ public final class Registration {
     // ---------------------------------------------------------------------------------------------------------
     // The driver's side
 
-    /** Records a report (rule 3, the driver's write). Driver thread, during a selection. */
-    int report(int readyOps) {
+    /**
+     * Records a report (rule 3, the driver's write). Driver thread, during a selection.
+     *
+     * @return the directions reported (pass them to {@link #dispatch})
+     */
+    public int report(int readyOps) {
         int dirs = 0;
         if ((readyOps & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
             dirs |= READ;
@@ -203,7 +225,7 @@ public final class Registration {
     }
 
     /** Wakes the waiters of the reported directions, disarming as rule 4 says. Driver thread. */
-    void dispatch(int dirs) {
+    public void dispatch(int dirs) {
         if ((dirs & READ) != 0) {
             Waker w = (Waker) READ_WAKER.getAndSet(this, (Waker) null);
             if (w != null) {
@@ -250,12 +272,16 @@ public final class Registration {
                 key.cancel();
             }
         }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing: nothing useful to report
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing: nothing useful to report
+            }
         }
-        driver.deregistered();
+        if (driver != null) {
+            driver.deregistered();
+        }
         wake(READ_WAKER);
         wake(WRITE_WAKER);
     }
