@@ -53,7 +53,7 @@ final class Net {
             named.initCause(e);
         } else {
             named = IoErrors.classify(e, "connect to " + to);
-            if (named == e && e.getClass() == IOException.class || e.getClass() == java.net.SocketException.class) {
+            if (named == e && (e.getClass() == IOException.class || e.getClass() == java.net.SocketException.class)) {
                 named = new java.net.SocketException("connect to " + to + ": " + e.getMessage());
                 named.initCause(e);
             }
