@@ -148,11 +148,14 @@ public final class IoDriver {
     }
 
     private void collect(SelectionKey key) {
-        if (!key.isValid()) {
-            return;
+        int ops;
+        try {
+            ops = key.readyOps();
+        } catch (java.nio.channels.CancelledKeyException closedMeanwhile) {
+            return; // closed by another thread during the selection: its waiters were woken by the close
         }
         Registration r = (Registration) key.attachment();
-        int dirs = r.report(key.readyOps());
+        int dirs = r.report(ops);
         if (dirs == 0) {
             return;
         }
