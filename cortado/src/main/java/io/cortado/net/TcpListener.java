@@ -50,6 +50,11 @@ public final class TcpListener extends SocketListener<TcpStream> {
         return bind(Handle.current(), address, DEFAULT_BACKLOG);
     }
 
+    /** Binds a listener on {@code handle}'s runtime with the default backlog; see {@link #bind(SocketAddress)}. */
+    public static TcpListener bind(Handle handle, SocketAddress address) {
+        return bind(handle, address, DEFAULT_BACKLOG);
+    }
+
     /**
      * Binds a listener on {@code handle}'s runtime.
      *

@@ -68,6 +68,79 @@ public final class TcpStream extends SocketStream {
     }
 
     /**
+     * Resolves {@code host} (on the blocking pool: name lookup blocks) and connects to its addresses in turn until
+     * one accepts, as Tokio's {@code TcpStream::connect("host:port")} does.
+     *
+     * <p><b>Cancel safety:</b> as {@link #connect(SocketAddress)}; a lookup already running finishes on the pool.
+     *
+     * @param host a host name or address literal
+     * @param port the port, in [0, 65535]
+     * @return a lazy future of the connected stream; it fails with an {@link UncheckedIOException} caused by an
+     * {@link java.net.UnknownHostException} if the name does not resolve, or by the last address's error
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
+    public static Future<TcpStream> connect(String host, int port) {
+        Objects.requireNonNull(host, "host");
+        Checks.checkInRange(port, 0, 65535, "port");
+        return new Future<>() {
+            private io.cortado.JoinHandle<java.net.InetAddress[]> lookup;
+            private java.net.InetAddress[] addresses;
+            private int next;
+            private Future<TcpStream> attempt;
+            private UncheckedIOException lastError;
+
+            @Override
+            public io.cortado.Poll<TcpStream> poll(io.cortado.Context cx) {
+                if (addresses == null) {
+                    if (lookup == null) {
+                        lookup = io.cortado.Task.spawnBlocking(() -> {
+                            try {
+                                return java.net.InetAddress.getAllByName(host);
+                            } catch (java.net.UnknownHostException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
+                    }
+                    io.cortado.Poll<java.net.InetAddress[]> p;
+                    try {
+                        p = lookup.poll(cx);
+                    } catch (io.cortado.JoinException e) {
+                        throw e.getCause() instanceof UncheckedIOException u ? u : e;
+                    }
+                    if (!p.isReady()) {
+                        return io.cortado.Poll.pending();
+                    }
+                    addresses = p.value();
+                }
+                for (; ; ) {
+                    if (attempt == null) {
+                        if (next == addresses.length) {
+                            throw lastError;
+                        }
+                        attempt = connect(new java.net.InetSocketAddress(addresses[next++], port));
+                    }
+                    try {
+                        return attempt.poll(cx);
+                    } catch (UncheckedIOException e) {
+                        lastError = e;
+                        attempt = null;
+                    }
+                }
+            }
+
+            @Override
+            public void cancel() {
+                if (lookup != null && addresses == null) {
+                    lookup.cancel();
+                }
+                if (attempt != null) {
+                    attempt.cancel();
+                }
+            }
+        };
+    }
+
+    /**
      * Connects with a time limit on the runtime's clock.
      *
      * <p><b>Cancel safety:</b> as {@link #connect(SocketAddress)}.

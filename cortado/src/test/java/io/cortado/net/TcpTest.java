@@ -380,4 +380,20 @@ class TcpTest extends RuntimeTestBase {
             assertArrayEquals(bytes("ambient"), reply);
         }
     }
+
+    @Test
+    void connectByHostNameResolvesOnTheBlockingPoolAndTriesEachAddress() {
+        try (AsyncRuntime rt = runtime("multi")) {
+            TcpListener l = TcpListener.bind(rt.handle(), ANY_LOOPBACK);
+            rt.spawn(echoServer(l, new AtomicInteger()));
+            byte[] reply = rt.blockOn(Futures.lazy(() -> 0).then(v -> TcpStream.connect("localhost",
+                    l.localAddress().getPort())).then(s -> NetSupport.closing(roundTrip(s, bytes("by name")), s)));
+            assertArrayEquals(bytes("by name"), reply);
+            UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                    () -> rt.blockOn(TcpStream.connect("no-such-host.invalid", 80)));
+            assertInstanceOf(java.net.UnknownHostException.class, e.getCause());
+            assertThrows(IllegalArgumentException.class, () -> TcpStream.connect("localhost", 70000));
+            l.close();
+        }
+    }
 }
