@@ -49,7 +49,15 @@ final class AcceptLoop implements Future<Void> {
     public Poll<Void> poll(Context cx) {
         // 1. Accept until the backlog is empty (pollAccept returns null after registering our waker).
         for (TcpStream s; (s = accept(cx)) != null; ) {
-            connections.spawn(Server.closing(serve.apply(s), s)); // the task owns the stream from now on
+            Future<?> handler;
+            try {
+                handler = serve.apply(s);
+            } catch (RuntimeException e) { // e.g. a socket option on a connection the peer has already reset
+                System.err.println(name + ": could not serve a connection: " + e);
+                s.close();
+                continue;
+            }
+            connections.spawn(Server.closing(handler, s)); // the task owns the stream from now on
         }
         // 2. Reap finished connection tasks until none is left finished.
         while (!connections.isEmpty()) {
