@@ -10,15 +10,21 @@ import io.cortado.JoinHandle;
 import io.cortado.JoinSet;
 import io.cortado.Poll;
 import io.cortado.Task;
+import io.cortado.examples.net.EchoServer;
+import io.cortado.examples.net.Server;
 import io.cortado.sync.Mpsc;
 import io.cortado.sync.Oneshot;
 import io.cortado.time.TimeoutException;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The Cortado demo: a runtime, a few thousand cooperating tasks, and a report of what happened.
@@ -32,10 +38,19 @@ import java.util.List;
  *   <li>SHA-256 over 64 MiB runs on the blocking pool while the scheduler keeps running tasks.</li>
  *   <li>Four producers send through a bounded channel to a summing consumer (backpressure), and a timeout ends the
  *       wait for a one-shot nobody answers.</li>
+ *   <li>Networking: the {@link EchoServer} starts on loopback inside the runtime, and {@value #LOAD_CLIENTS} client
+ *       tasks ({@link EchoLoadClient}) each send a 64-byte message and wait for its echo, over and over, for a fixed
+ *       time (3 s; {@code -Dcortado.demo.loadMillis=...} changes it); the report gives the requests per second and
+ *       the latency percentiles. Then the clients hang up and the server is closed.</li>
  * </ol>
- * Run it with {@code ./mvnw -q -Pdemo -DskipTests verify}.
+ * Run it with {@code ./mvnw -q -Pdemo -DskipTests install} (the README's demo command).
  */
 public final class Demo {
+    /** How many concurrent clients the network step runs. */
+    static final int LOAD_CLIENTS = 200;
+    /** The system property giving the network step's duration in milliseconds (default 3000). */
+    static final String LOAD_MILLIS = "cortado.demo.loadMillis";
+
     private Demo() {
     }
 
@@ -145,9 +160,39 @@ public final class Demo {
             return Futures.join(new Summer(ch.receiver()), settledText(late)).map(both -> {
                 out.append(String.format("  channels: 4 producers x 10000 through a bounded(64) channel, sum %d; "
                         + "a one-shot nobody answers: %s (%.1f ms)%n", both.first(), both.second(), ms(t5)));
+                return out;
+            });
+        }).then(o -> {
+            // 7. networking: an echo server and 200 client tasks on loopback, request/response for a fixed time.
+            Duration length = Duration.ofMillis(Long.getLong(LOAD_MILLIS, 3_000));
+            Server echo = EchoServer.start(io.cortado.Handle.current(),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            long t6 = System.nanoTime();
+            List<JoinHandle<long[]>> clients = new ArrayList<>();
+            for (int i = 0; i < LOAD_CLIENTS; i++) {
+                clients.add(Task.spawn(new EchoLoadClient(echo.localAddress(), 64, t6 + length.toNanos())));
+            }
+            return Futures.joinAll(clients).map(perClient -> {
+                double seconds = (System.nanoTime() - t6) / 1e9;
+                echo.close(); // the clients have hung up; this stops the accept loop and any connection left
+                out.append(loadReport(perClient, seconds)).append('\n');
                 return out.append(String.format("  total   : %.1f ms", ms(t0))).toString();
             });
         });
+    }
+
+    /** @return the network step's line: requests per second and latency percentiles over every request */
+    private static String loadReport(List<long[]> perClient, double seconds) {
+        long[] all = perClient.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        return String.format(Locale.ROOT, "  network : echo server + %d clients on loopback for %.1f s: "
+                        + "%d requests, %.0f req/s; latency p50 %.3f ms, p99 %.3f ms, max %.3f ms",
+                perClient.size(), seconds, all.length, all.length / seconds,
+                percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, all[all.length - 1] / 1e6);
+    }
+
+    /** @return the nearest-rank percentile {@code p} of {@code sorted} (ascending, non-empty) */
+    private static long percentile(long[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
     /** A future of how {@code f} ended: its value, or the kind of failure. */
