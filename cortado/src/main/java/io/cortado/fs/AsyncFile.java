@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,10 +29,10 @@ import java.util.Set;
  * read, write, seek or sync is one call on the runtime's blocking pool, over a {@link FileChannel}.
  *
  * <pre>{@code
- * AsyncFile f = AsyncFile.create(path).await...;   // in a task: Future<AsyncFile>
- * f.writeAll(ByteBuffer.wrap(bytes))                // Future<Void>
- *  .then(v -> f.flush())                            // see the write errors
- *  .then(v -> f.close());
+ * Future<Void> save = AsyncFile.create(path).then(f ->
+ *         f.writeAll(ByteBuffer.wrap(bytes))
+ *          .then(v -> f.flush())      // awaiting the flush is what reports a failed write
+ *          .then(v -> f.close()));
  * }</pre>
  *
  * <h2>Rules</h2>
@@ -478,14 +480,20 @@ public final class AsyncFile implements AsyncRead, AsyncWrite {
     private void start(Kind kind, ByteBuffer b, ChannelWork work) {
         buf = null;
         busy = runtime.spawnBlocking(() -> {
+            IOException error;
             try {
                 return new Done(kind, b, work.run(channel), null);
             } catch (IOException e) {
-                if (kind == Kind.READ) {
-                    b.clear().limit(0);
-                }
-                return new Done(kind, b, -1, e);
+                error = e;
+            } catch (NonReadableChannelException e) {
+                error = new IOException(path + " is not open for reading (open it with READ)", e);
+            } catch (NonWritableChannelException e) {
+                error = new IOException(path + " is not open for writing (open it with WRITE or APPEND)", e);
             }
+            if (kind == Kind.READ) {
+                b.clear().limit(0);
+            }
+            return new Done(kind, b, -1, error);
         });
     }
 
