@@ -35,7 +35,8 @@ import java.util.Optional;
  *       pipes and, <b>if a blocking read or write on one of them is still running, kills the child</b>: Java cannot
  *       interrupt a blocking pipe operation, the runtime's shutdown waits for its blocking work, and only the end of
  *       the child ends that operation. A child with no pipe operation running (and without {@code killOnCancel})
- *       is left running, as in Tokio. <b>Caveat:</b> a grandchild that inherited the pipe keeps it open after the
+ *       is left running, as in Tokio. A child spawned onto a runtime that has already shut down is treated as if the
+ *       shutdown came right after the spawn: its pipes are closed at once. <b>Caveat:</b> a grandchild that inherited the pipe keeps it open after the
  *       child ends; a pipe operation it holds up keeps the runtime's shutdown waiting.</li>
  * </ol>
  * Guarded by {@code ProcessTest}.

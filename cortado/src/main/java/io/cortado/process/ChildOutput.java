@@ -75,11 +75,15 @@ public final class ChildOutput implements AsyncRead {
      * Reads what the child wrote (rules 1, 2).
      *
      * @return the count, {@link #EOF} once the child closed the stream (exited), or {@link #PENDING}
-     * @throws UncheckedIOException if the read failed, with {@link ClosedChannelException} after {@link #close()}
+     * @throws UncheckedIOException if the read failed, with {@link ClosedChannelException} after {@link #close()}, or
+     *                              if the runtime shut down
      */
     @Override
     public synchronized int pollRead(Context cx, ByteBuffer dst) {
         Objects.requireNonNull(dst, "dst");
+        if (runtimeGone) {
+            throw new UncheckedIOException(new IOException(what + ": the runtime shut down"));
+        }
         if (closed) {
             throw new UncheckedIOException(new ClosedChannelException());
         }
@@ -96,9 +100,6 @@ public final class ChildOutput implements AsyncRead {
             return EOF;
         }
         if (reading == null) {
-            if (runtimeGone) {
-                throw new UncheckedIOException(new IOException(what + ": the runtime shut down"));
-            }
             if (chunk == null) {
                 chunk = new byte[CHUNK];
             }

@@ -72,6 +72,9 @@ public final class ChildStdin implements AsyncWrite {
     @Override
     public synchronized int pollWrite(Context cx, ByteBuffer src) {
         Objects.requireNonNull(src, "src");
+        if (runtimeGone) {
+            throw new UncheckedIOException(new IOException(what + ": the runtime shut down"));
+        }
         if (closed) {
             throw new UncheckedIOException(new ClosedChannelException());
         }
@@ -83,9 +86,6 @@ public final class ChildStdin implements AsyncWrite {
         }
         if (failure != null) {
             throw failure;
-        }
-        if (runtimeGone) {
-            throw new UncheckedIOException(new IOException(what + ": the runtime shut down"));
         }
         if (chunk == null) {
             chunk = new byte[ChildOutput.CHUNK];

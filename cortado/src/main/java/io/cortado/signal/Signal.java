@@ -126,6 +126,8 @@ public final class Signal implements Stream<SignalKind>, AutoCloseable {
      * Takes the next delivery not yet taken (one ready item per delivery since the listener was created); never
      * ends. Each ready item spends one unit of the task's budget, so a flood of signals cannot keep a worker.
      *
+     * <p><b>Cancel safety:</b> a delivery is taken only by the poll that returns it.
+     *
      * @throws IllegalStateException if the listener was closed
      */
     @Override
@@ -160,7 +162,10 @@ public final class Signal implements Stream<SignalKind>, AutoCloseable {
     }
 
     /**
-     * @return how many deliveries have arrived and not been taken yet
+     * How many deliveries have arrived and not been taken yet. Exact on the thread driving the listener; from
+     * another thread, exact only after synchronising with it (for example after joining its task).
+     *
+     * @return the number of deliveries waiting
      */
     public long pending() {
         return slot.delivered.get() - seen;
