@@ -5,10 +5,16 @@
  * blocking pool) is hidden, so the compiler enforces the boundary.
  */
 module io.cortado {
+    // sun.misc.Signal, for io.cortado.signal: a JDK module, so the core still depends on the JDK only
+    requires jdk.unsupported;
+
     exports io.cortado;
     exports io.cortado.time;
     exports io.cortado.sync;
     exports io.cortado.stream;
     exports io.cortado.io;
     exports io.cortado.net;
+    exports io.cortado.fs;
+    exports io.cortado.process;
+    exports io.cortado.signal;
 }

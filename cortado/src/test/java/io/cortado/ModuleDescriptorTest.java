@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** The JPMS boundary: only the API packages are exported, and the core requires nothing but java.base. */
+/** The JPMS boundary: only the API packages are exported, and the core requires nothing but JDK modules. */
 class ModuleDescriptorTest extends RuntimeTestBase {
 
     @Test
@@ -31,8 +31,10 @@ class ModuleDescriptorTest extends RuntimeTestBase {
         assertEquals("io.cortado", d.name());
         Set<String> exports = d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
         assertEquals(Set.of("io.cortado", "io.cortado.time", "io.cortado.sync", "io.cortado.stream",
-                "io.cortado.io", "io.cortado.net"), exports, "internal packages must stay hidden");
+                "io.cortado.io", "io.cortado.net", "io.cortado.fs", "io.cortado.process", "io.cortado.signal"),
+                exports, "internal packages must stay hidden");
         Set<String> requires = d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
-        assertEquals(Set.of("java.base"), requires, "the core module has no dependencies");
+        assertEquals(Set.of("java.base", "jdk.unsupported"), requires,
+                "the core module depends on the JDK only (jdk.unsupported for sun.misc.Signal)");
     }
 }
