@@ -84,10 +84,13 @@ abstract sealed class SocketListener<S extends SocketStream> implements AutoClos
         return reg.isClosed();
     }
 
-    /** Closes the listener; pending accepts fail with a {@link java.nio.channels.ClosedChannelException}. */
+    /**
+     * Closes the listener: when this returns, the port refuses new connections (connections already in the backlog
+     * are reset) and pending accepts fail with a {@link java.nio.channels.ClosedChannelException}. Idempotent.
+     */
     @Override
     public void close() {
-        reg.close(null);
+        reg.closeAndRelease();
     }
 
     @Override

@@ -396,4 +396,23 @@ class TcpTest extends RuntimeTestBase {
             l.close();
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"current", "multi"})
+    void aClosedListenerRefusesConnectionsAtOnce(String flavor) {
+        try (AsyncRuntime rt = runtime(flavor)) {
+            for (int i = 0; i < 20; i++) {
+                TcpListener l = TcpListener.bind(rt.handle(), ANY_LOOPBACK);
+                rt.spawn(l.accept()); // a task waits in accept, so the runtime's driver selects on the listener
+                rt.blockOn(TcpStream.connect(l.localAddress()).map(s -> {
+                    s.close();
+                    return null;
+                }));
+                l.close();
+                UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                        () -> rt.blockOn(TcpStream.connect(l.localAddress())), "round " + i);
+                assertInstanceOf(ConnectException.class, e.getCause());
+            }
+        }
+    }
 }

@@ -20,8 +20,13 @@ import java.util.function.Consumer;
  *
  * <h2>Rules</h2>
  * <ol>
- *   <li><b>One selecting thread.</b> Only the holder of the time driver ({@link TimeDriver#tryEnterDriver}) calls
- *       {@link #park}, {@link #poll} and {@link #dispatch}; so the event buffer needs no lock.</li>
+ *   <li><b>One selecting thread.</b> Selections and dispatches run under {@link #selectLock}. The thread parked in
+ *       the time driver ({@link TimeDriver#tryEnterDriver}) takes it to block in {@link #park}; any other thread
+ *       (a busy worker on its maintenance tick, a thread that closed a channel) only ever {@code tryLock}s it for a
+ *       non-blocking {@link #pollNow}, and skips if it is held; except {@link #releaseClosedNow}, which queues for
+ *       the (fair) lock, waking the selector until it gets it. The driver role itself is only ever taken by
+ *       threads that park: a thread that takes it without parking would leave the others parked with no time-out
+ *       and nobody watching timers or sockets.</li>
  *   <li><b>Report, then wake.</b> A selection only records readiness ({@link Registration#report}) and collects
  *       the registrations; {@link #dispatch} wakes their waiters afterwards, once the scheduler has marked the
  *       selecting worker as running, so the woken tasks land on a worker that will run them.</li>
@@ -39,10 +44,11 @@ import java.util.function.Consumer;
 public final class IoDriver {
     private final TimeDriver time;
     private final Object openLock = new Object();
+    private final java.util.concurrent.locks.ReentrantLock selectLock = new java.util.concurrent.locks.ReentrantLock(true);
     private volatile Selector selector;
     private volatile boolean selecting;
     private volatile boolean shutdown;
-    /** Rule 2: registrations reported by the last selection, and their directions; driver holder only. */
+    /** Rule 2: registrations reported by the last selection, and their directions; under {@link #selectLock}. */
     private Registration[] events = new Registration[64];
     private int[] eventDirs = new int[64];
     private int eventCount;
@@ -112,39 +118,49 @@ public final class IoDriver {
             parker.parkNanos(timeoutNanos);
             return 0;
         }
-        selecting = true;
+        selectLock.lock(); // held by others only for a selectNow (rule 1)
         try {
-            parker.select(sel, timeoutNanos, collector);
+            selecting = true;
+            try {
+                parker.select(sel, timeoutNanos, collector);
+            } finally {
+                selecting = false;
+            }
+            return eventCount;
         } catch (IOException | ClosedSelectorException e) {
             if (!shutdown) {
                 throw new UncheckedIOException("the reactor's selector failed", e instanceof IOException io ? io
                         : new IOException(e));
             }
+            return 0;
         } finally {
-            selecting = false;
+            selectLock.unlock();
         }
-        return eventCount;
     }
 
     /**
-     * Collects ready channels without blocking (a busy worker's maintenance tick; rule 1).
+     * Collects ready channels without blocking and wakes their tasks, unless another thread is selecting (rule 1):
+     * a busy worker's maintenance tick, or a close that wants its descriptor released now.
      *
-     * @return the number of registrations with events collected
+     * @return the number of registrations whose waiters were woken
      */
-    public int poll() {
+    public int pollNow() {
         Selector sel = selector;
-        if (sel == null || shutdown) {
+        if (sel == null || shutdown || !selectLock.tryLock()) {
             return 0;
         }
         try {
             sel.selectNow(collector);
+            return dispatchLocked();
         } catch (IOException | ClosedSelectorException e) {
             if (!shutdown) {
                 throw new UncheckedIOException("the reactor's selector failed", e instanceof IOException io ? io
                         : new IOException(e));
             }
+            return 0;
+        } finally {
+            selectLock.unlock();
         }
-        return eventCount;
     }
 
     private void collect(SelectionKey key) {
@@ -167,8 +183,17 @@ public final class IoDriver {
         eventDirs[eventCount++] = dirs;
     }
 
-    /** Wakes the waiters of the collected events (rule 2). Driver holder only. */
+    /** Wakes the waiters of the events the last {@link #park} collected (rule 2). */
     public void dispatch() {
+        selectLock.lock();
+        try {
+            dispatchLocked();
+        } finally {
+            selectLock.unlock();
+        }
+    }
+
+    private int dispatchLocked() {
         int n = eventCount;
         eventCount = 0;
         for (int i = 0; i < n; i++) {
@@ -176,6 +201,7 @@ public final class IoDriver {
             events[i] = null;
             r.dispatch(eventDirs[i]);
         }
+        return n;
     }
 
     /** Rule 3: wakes the thread blocked in the selector, if one is, so it applies a changed interest set. */
@@ -188,9 +214,55 @@ public final class IoDriver {
         }
     }
 
-    /** A registration closed: its descriptor is released by the next selection (rule 5). */
+    /**
+     * Waits until the selector has released the descriptors of closed registrations (rule 5): wakes the selecting
+     * thread and waits for its selection to end, or selects without blocking here. A closed listener then refuses
+     * connections at once. Not from inside a dispatch (the lock is held there): then it only wakes the selector.
+     */
+    void releaseClosedNow() {
+        Selector sel = selector;
+        if (sel == null || shutdown || selectLock.isHeldByCurrentThread()) {
+            wakeIfSelecting();
+            return;
+        }
+        boolean interrupted = false;
+        while (!selectLock.tryLock()) {
+            // Wake unconditionally, and again each round: the holder may be about to block in select, and it may
+            // take the lock again before this thread queues for it. Queued (the lock is fair), this thread gets it
+            // at the holder's next release.
+            sel.wakeup();
+            try {
+                if (selectLock.tryLock(50, java.util.concurrent.TimeUnit.MICROSECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            sel.selectNow(collector);
+            dispatchLocked();
+        } catch (IOException | ClosedSelectorException e) {
+            // shutting down, or the selector failed: the next park reports it
+        } finally {
+            selectLock.unlock();
+        }
+    }
+
+    /**
+     * A registration closed: its descriptor is released by the selector's next selection (rule 5), so make one
+     * happen now — wake the selecting thread, or select without blocking here — and a closed listener stops
+     * accepting at once.
+     */
     void deregistered() {
-        wakeIfSelecting();
+        if (selecting) {
+            wakeIfSelecting();
+        } else {
+            pollNow(); // if another thread holds the lock, it is about to select, which releases the descriptor
+        }
     }
 
     /** Rule 5: closes every registration and the selector. Idempotent; call after the runtime's threads stopped. */

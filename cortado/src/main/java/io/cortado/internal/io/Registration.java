@@ -286,6 +286,17 @@ public final class Registration {
         wake(WRITE_WAKER);
     }
 
+    /**
+     * Closes (rule 5) and waits until the descriptor is released, not just scheduled for release: for listeners,
+     * which otherwise keep completing connections into their backlog until the selector's next selection.
+     */
+    public void closeAndRelease() {
+        close(null);
+        if (driver != null) {
+            driver.releaseClosedNow();
+        }
+    }
+
     private void wake(VarHandle slot) {
         Waker w = (Waker) slot.getAndSet(this, (Waker) null);
         if (w != null) {

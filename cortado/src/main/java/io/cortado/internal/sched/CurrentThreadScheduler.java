@@ -228,7 +228,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
             }
             if (sinceIoPoll >= eventInterval || sinceIoPoll > 0 && local.isEmpty() && inject.isEmpty()) {
                 sinceIoPoll = 0;
-                pollIo(me); // rule 5: a busy core still serves ready channels
+                pollIo(); // rule 5: a busy core still serves ready channels
             }
             int ran = 0;
             TaskCell<?> task;
@@ -246,7 +246,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 }
                 if (time.isPaused() && time.hasDeadline() && inject.isEmpty() && control.isEmpty()
                         && !blocking.isBusy()) {
-                    pollIo(me);
+                    pollIo();
                     if (local.isEmpty() && !cx.isWoken()) {
                         time.autoAdvance(); // rule 4: nothing to do on a paused clock: jump to the next deadline
                     }

@@ -273,7 +273,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
                 if (time.isDue()) {
                     time.process(FIRE_BATCH); // rule 7: a busy worker fires due timers on its maintenance tick
                 }
-                pollIo(w.parker); // rule 8: and looks at the reactor
+                pollIo(); // rule 8: and looks at the reactor
             }
             TaskCell<?> task = nextTask(w);
             if (task == null) {
@@ -420,13 +420,10 @@ public final class MultiThreadScheduler extends SchedulerBase {
                         // Rule 7: every worker idle on a paused clock: jump to the next deadline, unless a channel
                         // is ready. Unlist first, so the tasks the timers or events wake land on a worker that runs
                         // them.
-                        boolean events = io.poll() > 0;
                         if (!idle.unparkById(w.index)) {
                             w.searching = true;
                         }
-                        if (events) {
-                            io.dispatch();
-                        } else {
+                        if (io.pollNow() == 0) {
                             time.autoAdvance();
                         }
                         break;

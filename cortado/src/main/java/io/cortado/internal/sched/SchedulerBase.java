@@ -53,18 +53,12 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
     }
 
     /**
-     * A busy thread's look at the reactor (IoDriver rule 1): if no thread holds the driver, collect ready channels
-     * without blocking and wake their tasks (onto this thread's queue).
+     * A busy thread's look at the reactor (IoDriver rule 1): unless another thread is selecting, collect ready
+     * channels without blocking and wake their tasks (onto this thread's queue, if it is a worker).
      */
-    final void pollIo(Parker parker) {
-        if (io.isActive() && time.tryEnterDriver(parker)) {
-            try {
-                if (io.poll() > 0) {
-                    io.dispatch();
-                }
-            } finally {
-                time.exitDriver();
-            }
+    final void pollIo() {
+        if (io.isActive()) {
+            io.pollNow();
         }
     }
 
