@@ -241,7 +241,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 sinceIoPoll += ran;
             }
             if (ran == 0 && !cx.isWoken() && !shutdown) {
-                if (time.process(eventInterval) > 0) {
+                if (time.hasDeadline() && time.process(eventInterval) > 0) { // no timer filed: no lock to take
                     continue; // timers fired: their tasks are queued here
                 }
                 if (time.isPaused() && time.hasDeadline() && inject.isEmpty() && control.isEmpty()

@@ -397,7 +397,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
     }
 
     private void park(Worker w) {
-        if (time.process(FIRE_BATCH) > 0) {
+        if (time.hasDeadline() && time.process(FIRE_BATCH) > 0) { // no timer filed: no lock to take
             return; // timers fired: their tasks are on this worker now
         }
         runHook(config.onThreadPark());
