@@ -514,7 +514,7 @@ public final class AsyncFile implements AsyncRead, AsyncWrite {
         } catch (JoinException e) {
             busy = null;
             buf = ByteBuffer.allocate(0); // the buffer went with the cancelled call
-            throw BlockingCall.failure(e, "operation on " + path);
+            throw io.cortado.internal.Throwables.ofBlockingIo(e, "operation on " + path);
         }
         if (!p.isReady()) {
             return null;

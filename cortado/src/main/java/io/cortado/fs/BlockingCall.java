@@ -80,7 +80,7 @@ final class BlockingCall<T> implements Future<T> {
             p = join.poll(cx);
         } catch (JoinException e) {
             done = true;
-            throw failure(e, what);
+            throw io.cortado.internal.Throwables.ofBlockingIo(e, what);
         }
         if (p.isReady()) {
             done = true;
@@ -120,22 +120,4 @@ final class BlockingCall<T> implements Future<T> {
         }
     }
 
-    /**
-     * Turns the failure of a blocking task into what an I/O future throws: the task's own exception when it threw
-     * an unchecked one, an {@link UncheckedIOException} when the runtime shut down before the work ran.
-     */
-    static RuntimeException failure(JoinException e, String what) {
-        if (e.isCancelled()) {
-            return new UncheckedIOException(new IOException(what
-                    + ": cancelled, because the runtime shut down before the blocking work ran"));
-        }
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException re) {
-            return re;
-        }
-        if (cause instanceof Error err) {
-            throw err;
-        }
-        return e;
-    }
 }

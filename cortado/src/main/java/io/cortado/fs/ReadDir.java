@@ -93,7 +93,7 @@ final class ReadDir implements Stream<Path> {
             } catch (JoinException e) {
                 inFlight = null;
                 failed = true;
-                throw BlockingCall.failure(e, "read directory " + dir);
+                throw io.cortado.internal.Throwables.ofBlockingIo(e, "read directory " + dir);
             }
             if (!p.isReady()) {
                 return Poll.pending();

@@ -29,4 +29,26 @@ public final class Throwables {
         Thread me = Thread.currentThread();
         me.getUncaughtExceptionHandler().uncaughtException(me, t);
     }
+
+    /**
+     * Turns the failure of a blocking I/O task (files, pipes) into what an I/O future throws: the task's own
+     * exception when it threw an unchecked one, an {@link java.io.UncheckedIOException} when the runtime shut down
+     * before the work ran.
+     *
+     * @param what the operation, for the message
+     */
+    public static RuntimeException ofBlockingIo(io.cortado.JoinException e, String what) {
+        if (e.isCancelled()) {
+            return new java.io.UncheckedIOException(new java.io.IOException(what
+                    + ": cancelled, because the runtime shut down before the blocking work ran"));
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException re) {
+            return re;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return e;
+    }
 }

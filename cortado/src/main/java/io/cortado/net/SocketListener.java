@@ -55,12 +55,8 @@ abstract sealed class SocketListener<S extends SocketStream> implements AutoClos
      */
     public final S pollAccept(Context cx) {
         for (; ; ) {
-            int r = reg.pollReady(cx, Registration.READ);
+            int r = reg.pollReadyBudgeted(cx, Registration.READ);
             if (r < 0) {
-                return null;
-            }
-            if (!cx.consumeBudget()) {
-                cx.waker().wake();
                 return null;
             }
             SocketChannel c;

@@ -36,12 +36,8 @@ abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseab
             return 0;
         }
         for (; ; ) {
-            int r = reg.pollReady(cx, Registration.READ);
+            int r = reg.pollReadyBudgeted(cx, Registration.READ);
             if (r < 0) {
-                return PENDING;
-            }
-            if (!cx.consumeBudget()) {
-                cx.waker().wake();
                 return PENDING;
             }
             int n;
@@ -69,12 +65,8 @@ abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseab
             return 0;
         }
         for (; ; ) {
-            int r = reg.pollReady(cx, Registration.WRITE);
+            int r = reg.pollReadyBudgeted(cx, Registration.WRITE);
             if (r < 0) {
-                return PENDING;
-            }
-            if (!cx.consumeBudget()) {
-                cx.waker().wake();
                 return PENDING;
             }
             int n;
@@ -104,12 +96,8 @@ abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseab
             return 0;
         }
         for (; ; ) {
-            int r = reg.pollReady(cx, Registration.WRITE);
+            int r = reg.pollReadyBudgeted(cx, Registration.WRITE);
             if (r < 0) {
-                return PENDING;
-            }
-            if (!cx.consumeBudget()) {
-                cx.waker().wake();
                 return PENDING;
             }
             long n;

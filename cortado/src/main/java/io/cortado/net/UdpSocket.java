@@ -114,12 +114,8 @@ public final class UdpSocket implements AutoCloseable {
      */
     public SocketAddress pollReceiveFrom(Context cx, ByteBuffer dst) {
         for (; ; ) {
-            int r = reg.pollReady(cx, Registration.READ);
+            int r = reg.pollReadyBudgeted(cx, Registration.READ);
             if (r < 0) {
-                return null;
-            }
-            if (!cx.consumeBudget()) {
-                cx.waker().wake();
                 return null;
             }
             SocketAddress from;

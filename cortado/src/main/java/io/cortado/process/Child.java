@@ -162,21 +162,6 @@ public final class Child {
         }
     }
 
-    /** Turns the failure of a blocking pipe operation into what the I/O method throws. */
-    static RuntimeException failure(JoinException e, String what) {
-        if (e.isCancelled()) {
-            return new UncheckedIOException(new IOException(what
-                    + ": cancelled, because the runtime shut down before the blocking work ran"));
-        }
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException re) {
-            return re;
-        }
-        if (cause instanceof Error err) {
-            throw err;
-        }
-        return e;
-    }
 
     /** Rule 2 and 3. */
     private final class Wait implements Future<ExitStatus> {

@@ -112,7 +112,7 @@ public final class ChildOutput implements AsyncRead {
             p = reading.poll(cx);
         } catch (JoinException e) {
             reading = null;
-            failure = Child.failure(e, what);
+            failure = io.cortado.internal.Throwables.ofBlockingIo(e, what);
             throw failure;
         }
         if (!p.isReady()) {

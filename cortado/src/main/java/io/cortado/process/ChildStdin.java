@@ -157,7 +157,7 @@ public final class ChildStdin implements AsyncWrite {
         } catch (JoinException e) {
             writing = null;
             if (failure == null) {
-                failure = Child.failure(e, what);
+                failure = io.cortado.internal.Throwables.ofBlockingIo(e, what);
             }
             return true;
         }

@@ -128,11 +128,7 @@ public final class IoDriver {
             }
             return eventCount;
         } catch (IOException | ClosedSelectorException e) {
-            if (!shutdown) {
-                throw new UncheckedIOException("the reactor's selector failed", e instanceof IOException io ? io
-                        : new IOException(e));
-            }
-            return 0;
+            return failed(e);
         } finally {
             selectLock.unlock();
         }
@@ -153,14 +149,19 @@ public final class IoDriver {
             sel.selectNow(collector);
             return dispatchLocked();
         } catch (IOException | ClosedSelectorException e) {
-            if (!shutdown) {
-                throw new UncheckedIOException("the reactor's selector failed", e instanceof IOException io ? io
-                        : new IOException(e));
-            }
-            return 0;
+            return failed(e);
         } finally {
             selectLock.unlock();
         }
+    }
+
+    /** A selection failed: nothing to report while shutting down (the selector was closed), an error otherwise. */
+    private int failed(Exception e) {
+        if (!shutdown) {
+            throw new UncheckedIOException("the reactor's selector failed", e instanceof IOException io ? io
+                    : new IOException(e));
+        }
+        return 0;
     }
 
     private void collect(SelectionKey key) {

@@ -143,6 +143,19 @@ public final class Registration {
         return r;
     }
 
+    /**
+     * {@link #pollReady}, then spends one unit of the task's cooperative budget for the operation about to be tried
+     * (when the budget is used up, the task is woken to yield and this returns {@code -1}).
+     */
+    public int pollReadyBudgeted(Context cx, int dir) {
+        int r = pollReady(cx, dir);
+        if (r >= 0 && !cx.consumeBudget()) {
+            cx.waker().wake();
+            return -1;
+        }
+        return r;
+    }
+
     /** Clears {@code dir}'s readiness if no report arrived since {@code observed} was read (rule 2). */
     public void clearReady(int observed, int dir) {
         for (; ; ) {
