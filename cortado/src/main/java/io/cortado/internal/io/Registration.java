@@ -17,13 +17,17 @@ import java.nio.channels.SelectionKey;
  * the two waiters, one per direction (read and write), so a reader and a writer in two tasks wake independently.
  *
  * <h2>State word {@code ready}</h2>
- * Bits 0–1: READ, WRITE readiness; bit 2: CLOSED; bits 8–31: a tick the driver bumps on every report.
+ * Bits 0–1: READ, WRITE readiness; bit 2: CLOSED; bits 8–19 and 20–31: a tick per direction (read, write) that
+ * the driver bumps whenever it reports that direction, modulo 4,096.
  * <ol>
  *   <li><b>Optimistic start.</b> A new registration is READ|WRITE ready and armed for nothing: the first operation
  *       tries the system call, and only an operation that would block arms interest.</li>
  *   <li><b>Clear only what you saw.</b> An operation that would block (or a read that did not fill its buffer, which
- *       on epoll/kqueue shows the socket drained) clears its bit with a CAS that fails if the tick moved since it
- *       read the word: a report that arrived meanwhile is kept.</li>
+ *       on epoll/kqueue shows the socket drained) clears its bit with a CAS that fails if that direction's tick
+ *       moved since it read the word: a report that arrived meanwhile is kept. The ticks are per direction so a
+ *       report of the other direction does not block the clear (with one tick, a read report arriving during a
+ *       write left the write direction falsely ready: harmless, one wasted system call, but found by Lincheck as
+ *       a state no sequential order explains).</li>
  *   <li><b>No lost wake-up (Dekker).</b> A waiter writes its waker (volatile), then re-reads {@code ready}; the
  *       driver writes {@code ready} (CAS), then takes the waker ({@code getAndSet(null)}). Either the waiter sees the
  *       bit, or the driver sees the waker. Only then does the waiter make sure its interest is armed, so the
@@ -45,8 +49,9 @@ public final class Registration {
     /** Write direction (also connect). */
     public static final int WRITE = 2;
     static final int CLOSED = 4;
-    private static final int TICK = 1 << 8;
-    private static final int FLAGS = TICK - 1;
+    private static final int READ_TICK_SHIFT = 8;
+    private static final int WRITE_TICK_SHIFT = 20;
+    private static final int TICK_MASK = 0xFFF;
 
     private static final VarHandle READY;
     private static final VarHandle READ_WAKER;
@@ -158,9 +163,10 @@ public final class Registration {
 
     /** Clears {@code dir}'s readiness if no report arrived since {@code observed} was read (rule 2). */
     public void clearReady(int observed, int dir) {
+        int shift = dir == READ ? READ_TICK_SHIFT : WRITE_TICK_SHIFT;
         for (; ; ) {
             int cur = ready;
-            if ((cur & ~FLAGS) != (observed & ~FLAGS) || (cur & dir) == 0) {
+            if (((cur ^ observed) >>> shift & TICK_MASK) != 0 || (cur & dir) == 0) {
                 return;
             }
             if (READY.compareAndSet(this, cur, cur & ~dir)) {
@@ -230,11 +236,23 @@ public final class Registration {
         }
         if (dirs != 0) {
             int cur;
+            int next;
             do {
                 cur = ready;
-            } while (!READY.compareAndSet(this, cur, ((cur & ~FLAGS) + TICK) | (cur & FLAGS) | dirs));
+                next = cur | dirs;
+                if ((dirs & READ) != 0) {
+                    next = bump(next, READ_TICK_SHIFT);
+                }
+                if ((dirs & WRITE) != 0) {
+                    next = bump(next, WRITE_TICK_SHIFT);
+                }
+            } while (!READY.compareAndSet(this, cur, next));
         }
         return dirs;
+    }
+
+    private static int bump(int word, int shift) {
+        return word & ~(TICK_MASK << shift) | ((word >>> shift) + 1 & TICK_MASK) << shift;
     }
 
     /** Wakes the waiters of the reported directions, disarming as rule 4 says. Driver thread. */

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * test does not). Read and write directions are
  * independent, and close fails every later poll. As in the runtime, one thread at a time reports (the selecting
  * thread), one task at a time reads and one writes (non-parallel groups): two concurrent readers of one socket are
- * not supported, and Lincheck shows why (both would take the same readiness).
+ * not supported, and Lincheck shows why (both would take the same readiness). This test found that a single tick
+ * for both directions let a read report block the clear of the write direction (hence a tick per direction).
  */
 public class RegistrationLincheckTest extends RuntimeTestBase {
     private static final Context CX = Context.of(Waker.noop());
