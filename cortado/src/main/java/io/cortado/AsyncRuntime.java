@@ -30,14 +30,104 @@ import java.util.function.Consumer;
  * {@link #shutdown(Duration)} cancels every task (running each future's {@link Future#cancel()}), cancels blocking
  * work that has not started, waits up to the timeout for blocking work that has, and stops every thread;
  * {@link #close()} does the same and waits as long as blocking work runs (as Tokio's runtime drop does).
+ *
+ * <h2>The global runtime</h2>
+ * {@link #global()} is a multi-thread runtime for library code that needs one without owning one (the seed's
+ * "singleton runtime"): started on first use, with daemon threads named {@code cortado-global-*}, never shut down
+ * (it lives as long as the process). It is configured once, before its first use, by system properties read at
+ * that moment — {@code cortado.workers}, {@code cortado.maxBlockingThreads}, {@code cortado.eventInterval},
+ * {@code cortado.globalQueueInterval} — and then by {@link #configureGlobal}; configuring it after it started is
+ * an error that says where it was started.
  */
 public final class AsyncRuntime implements AutoCloseable {
+    private static final Object GLOBAL_LOCK = new Object();
+    private static volatile AsyncRuntime global;
+    /** Under GLOBAL_LOCK. */
+    private static java.util.function.Consumer<? super Builder> globalConfig;
+    /** Where the global runtime was started (for the error of a late configuration). Under GLOBAL_LOCK. */
+    private static Throwable globalStartedAt;
+
     private final RuntimeCore core;
     private final Handle handle;
+    private volatile boolean isGlobal;
 
     private AsyncRuntime(RuntimeCore core) {
         this.core = core;
         this.handle = new Handle(core);
+    }
+
+    /**
+     * The global runtime, started on first use (see the class comment): multi-thread, daemon threads, never shut
+     * down. Library code that needs a runtime without owning one uses it, e.g. {@code AsyncRuntime.global().spawn(f)}
+     * or {@code AsyncRuntime.global().handle()}.
+     *
+     * @return the global runtime
+     * @throws IllegalArgumentException if a {@code cortado.*} system property has a bad value (at first use)
+     */
+    public static AsyncRuntime global() {
+        AsyncRuntime g = global;
+        if (g != null) {
+            return g;
+        }
+        synchronized (GLOBAL_LOCK) {
+            if (global == null) {
+                Builder b = builder().multiThread().threadNamePrefix("cortado-global");
+                intProperty("cortado.workers", b::workerThreads);
+                intProperty("cortado.maxBlockingThreads", b::maxBlockingThreads);
+                intProperty("cortado.eventInterval", b::eventInterval);
+                intProperty("cortado.globalQueueInterval", b::globalQueueInterval);
+                if (globalConfig != null) {
+                    globalConfig.accept(b);
+                }
+                AsyncRuntime rt = b.build();
+                rt.isGlobal = true;
+                globalStartedAt = new Throwable("the global runtime was started here, on thread "
+                        + Thread.currentThread().getName());
+                global = rt;
+            }
+            return global;
+        }
+    }
+
+    private static void intProperty(String name, java.util.function.IntConsumer set) {
+        String v = System.getProperty(name);
+        if (v == null) {
+            return;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + name + " : \"" + v + "\" (expected: an integer)");
+        }
+        try {
+            set.accept(n);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("system property " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Configures the global runtime, once, before its first use; applied after the system properties.
+     *
+     * @param config adjusts the builder (its flavour stays multi-thread and its threads daemon threads)
+     * @throws IllegalStateException if the global runtime has started already (the message says where), or was
+     *                               configured already
+     */
+    public static void configureGlobal(java.util.function.Consumer<? super Builder> config) {
+        Objects.requireNonNull(config, "config");
+        synchronized (GLOBAL_LOCK) {
+            if (global != null) {
+                throw new IllegalStateException("the global runtime has already started, so it can no longer be "
+                        + "configured: call AsyncRuntime.configureGlobal (or set the cortado.* system properties) "
+                        + "before its first use. Its start is the cause of this exception", globalStartedAt);
+            }
+            if (globalConfig != null) {
+                throw new IllegalStateException("the global runtime is configured already: configureGlobal may be "
+                        + "called once");
+            }
+            globalConfig = config;
+        }
     }
 
     /** @return a builder (the default flavour is multi-thread) */
@@ -94,15 +184,17 @@ public final class AsyncRuntime implements AutoCloseable {
      *
      * @param timeout the most to wait; zero means do not wait
      * @return {@code true} if everything stopped within the timeout
-     * @throws IllegalStateException if called from inside this runtime
+     * @throws IllegalStateException if called from inside this runtime, or on the {@linkplain #global() global} runtime
      */
     public boolean shutdown(Duration timeout) {
         Checks.checkNotNegative(timeout, "timeout");
+        checkNotGlobal();
         return core.shutdown(Checks.saturatedNanos(timeout));
     }
 
-    /** Shuts down without waiting for blocking work to finish. */
+    /** Shuts down without waiting for blocking work to finish (not on the {@linkplain #global() global} runtime). */
     public void shutdownBackground() {
+        checkNotGlobal();
         core.shutdown(0);
     }
 
@@ -111,10 +203,18 @@ public final class AsyncRuntime implements AutoCloseable {
         return core.isShutdown();
     }
 
-    /** Shuts down and waits until every thread has stopped. */
+    /** Shuts down and waits until every thread has stopped (not on the {@linkplain #global() global} runtime). */
     @Override
     public void close() {
+        checkNotGlobal();
         core.shutdown(Long.MAX_VALUE);
+    }
+
+    private void checkNotGlobal() {
+        if (isGlobal) {
+            throw new IllegalStateException("the global runtime cannot be shut down: it lives as long as the process "
+                    + "(its threads are daemon threads). Build your own runtime to control its lifetime");
+        }
     }
 
     @Override

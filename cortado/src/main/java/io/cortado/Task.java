@@ -31,6 +31,21 @@ public final class Task {
     }
 
     /**
+     * Spawns {@code future} as a local task of the {@link LocalSet} being driven on this thread: it is polled only
+     * on this thread, so it may hold state that is not thread-safe. See {@link LocalSet}.
+     *
+     * @param future the task's future
+     * @param <T>    output type
+     * @return its join handle
+     * @throws IllegalStateException if no local set is being driven on this thread (the message says how to make
+     *                               one)
+     */
+    public static <T> JoinHandle<T> spawnLocal(Future<T> future) {
+        Objects.requireNonNull(future, "future");
+        return LocalSet.current().spawnLocal(future);
+    }
+
+    /**
      * Runs blocking work on the current runtime's blocking pool. See {@link Handle#spawnBlocking}.
      *
      * @param work the blocking work
