@@ -1,5 +1,7 @@
 package io.cortado;
 
+import io.cortado.internal.LocalBinding;
+
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -19,14 +21,17 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <h2>How</h2>
- * A {@link ScopedValue} bound around each poll of the scoped future (the binding is made once per scope and reused
- * by every poll). Scopes nest: an inner scope of the same local shadows the outer one for its own future only.
- * The cost per poll of a scoped future is measured in BENCHMARKS.md ({@code TaskLocalBenchmark}).
+ * Each scoped future owns one binding node and links it in front of the polling thread's chain of bindings for the
+ * extent of each poll (a field of the worker thread; a {@link ThreadLocal} on other threads), restoring the chain
+ * afterwards; {@link #get()} walks the chain (see {@code internal.LocalBinding}). Scopes nest: an inner scope of
+ * the same local shadows the outer one for its own future only. The first design bound a {@link ScopedValue}
+ * around each poll; it cost 4 ns and 24 bytes per poll, and 17 ns with a {@code get()} in the poll (each rebinding
+ * empties the scoped-value cache); the chain costs less and allocates nothing: BENCHMARKS.md
+ * ({@code TaskLocalBenchmark}).
  *
  * @param <T> the value type
  */
 public final class TaskLocal<T> {
-    private final ScopedValue<T> key = ScopedValue.newInstance();
     private final String name;
 
     private TaskLocal(String name) {
@@ -53,7 +58,7 @@ public final class TaskLocal<T> {
     public <R> Future<R> scope(T value, Future<R> future) {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(future, "future");
-        return new Scoped<>(ScopedValue.where(key, value), future);
+        return new Scoped<>(new LocalBinding(this, value), future);
     }
 
     /**
@@ -65,7 +70,15 @@ public final class TaskLocal<T> {
     public <R> R callWith(T value, Supplier<? extends R> body) {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(body, "body");
-        return ScopedValue.where(key, value).call(body::get);
+        LocalBinding node = new LocalBinding(this, value);
+        LocalBinding saved = LocalBinding.head();
+        node.parent = saved;
+        LocalBinding.setHead(node);
+        try {
+            return body.get();
+        } finally {
+            LocalBinding.setHead(saved);
+        }
     }
 
     /**
@@ -76,30 +89,35 @@ public final class TaskLocal<T> {
      */
     public <R> Future<R> inherit(Future<R> future) {
         Objects.requireNonNull(future, "future");
-        return key.isBound() ? scope(key.get(), future) : future;
+        LocalBinding b = LocalBinding.find(this);
+        return b == null ? future : new Scoped<>(new LocalBinding(this, b.value), future);
     }
 
     /**
      * @return the value of the innermost scope being polled on this thread
      * @throws IllegalStateException if no scope of this local is being polled here
      */
+    @SuppressWarnings("unchecked") // only scope() and callWith() make nodes of this key, with values of type T
     public T get() {
-        if (!key.isBound()) {
+        LocalBinding b = LocalBinding.find(this);
+        if (b == null) {
             throw new IllegalStateException("TaskLocal '" + name + "' is not set here: read it only inside a future "
                     + "wrapped with " + name + ".scope(value, future) (or inside callWith); a spawned task does not "
                     + "inherit it unless spawned with " + name + ".inherit(future)");
         }
-        return key.get();
+        return (T) b.value;
     }
 
     /** @return whether a scope of this local is being polled on this thread */
     public boolean isSet() {
-        return key.isBound();
+        return LocalBinding.find(this) != null;
     }
 
     /** @return the current value, or {@code fallback} outside any scope */
+    @SuppressWarnings("unchecked") // as get()
     public T orElse(T fallback) {
-        return key.orElse(fallback);
+        LocalBinding b = LocalBinding.find(this);
+        return b == null ? fallback : (T) b.value;
     }
 
     @Override
@@ -107,35 +125,40 @@ public final class TaskLocal<T> {
         return "TaskLocal[" + name + "]";
     }
 
-    /** The scoped future: polls {@code inner} inside the binding. The operation object is reused by every poll. */
-    private static final class Scoped<R> implements Future<R>, ScopedValue.CallableOp<Poll<R>, RuntimeException> {
-        private final ScopedValue.Carrier carrier;
+    /** The scoped future: links its node in front of the thread's chain around each poll (LocalBinding rule 2). */
+    private static final class Scoped<R> implements Future<R> {
+        private final LocalBinding node;
         private final Future<R> inner;
-        private Context cx;
 
-        Scoped(ScopedValue.Carrier carrier, Future<R> inner) {
-            this.carrier = carrier;
+        Scoped(LocalBinding node, Future<R> inner) {
+            this.node = node;
             this.inner = inner;
         }
 
         @Override
         public Poll<R> poll(Context cx) {
-            this.cx = cx;
+            LocalBinding saved = LocalBinding.head();
+            node.parent = saved;
+            LocalBinding.setHead(node);
             try {
-                return carrier.call(this);
+                return inner.poll(cx);
             } finally {
-                this.cx = null;
+                node.parent = null;
+                LocalBinding.setHead(saved);
             }
         }
 
         @Override
-        public Poll<R> call() {
-            return inner.poll(cx);
-        }
-
-        @Override
         public void cancel() {
-            carrier.run(inner::cancel);
+            LocalBinding saved = LocalBinding.head();
+            node.parent = saved;
+            LocalBinding.setHead(node);
+            try {
+                inner.cancel();
+            } finally {
+                node.parent = null;
+                LocalBinding.setHead(saved);
+            }
         }
     }
 }

@@ -11,6 +11,8 @@ import io.cortado.Handle;
 public class RuntimeThread extends Thread {
     /** The runtime this thread is running now, or {@code null}; written and read only by this thread. */
     Handle current;
+    /** This thread's task-local chain ({@link LocalBinding} rule 1); written and read only by this thread. */
+    LocalBinding taskLocals;
 
     /**
      * @param task what the thread runs
