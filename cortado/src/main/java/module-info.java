@@ -17,4 +17,5 @@ module io.cortado {
     exports io.cortado.fs;
     exports io.cortado.process;
     exports io.cortado.signal;
+    exports io.cortado.trace;
 }

@@ -103,6 +103,18 @@ public interface Future<T> {
     }
 
     /**
+     * Enters {@code span} around every poll of this future, whichever thread polls it, and closes the span when the
+     * future completes, fails or is cancelled: events produced inside carry the span. See
+     * {@link io.cortado.trace.Tracing#instrument}.
+     *
+     * @param span the span ({@link io.cortado.trace.Span#NONE} leaves this future as it is)
+     * @return the instrumented future
+     */
+    default Future<T> instrument(io.cortado.trace.Span span) {
+        return io.cortado.trace.Tracing.instrument(this, span);
+    }
+
+    /**
      * Recovers from a failure: if this future throws a {@link RuntimeException}, the result is {@code fallback}'s
      * value instead. Errors ({@link Error}) pass through.
      *

@@ -31,7 +31,8 @@ class ModuleDescriptorTest extends RuntimeTestBase {
         assertEquals("io.cortado", d.name());
         Set<String> exports = d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
         assertEquals(Set.of("io.cortado", "io.cortado.time", "io.cortado.sync", "io.cortado.stream",
-                "io.cortado.io", "io.cortado.net", "io.cortado.fs", "io.cortado.process", "io.cortado.signal"),
+                "io.cortado.io", "io.cortado.net", "io.cortado.fs", "io.cortado.process", "io.cortado.signal",
+                "io.cortado.trace"),
                 exports, "internal packages must stay hidden");
         Set<String> requires = d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
         assertEquals(Set.of("java.base", "jdk.unsupported"), requires,

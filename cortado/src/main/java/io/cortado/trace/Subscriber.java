@@ -1,0 +1,44 @@
+package io.cortado.trace;
+
+/**
+ * Receives events and span transitions: the consuming end of tracing, decoupled from the code that produces them
+ * (the seed's event distribution layer). Install one with {@link Tracing#install}. Methods are called on the thread
+ * that produced the event or entered the span, often a runtime worker: they must be quick and must not block (hand
+ * slow work, such as I/O, to a queue), and must not throw.
+ */
+public interface Subscriber {
+
+    /**
+     * @return the most verbose level this subscriber wants; nothing more verbose is produced at all while it is the
+     * only one installed (the check callers pay is one comparison)
+     */
+    default Level maxLevel() {
+        return Level.TRACE;
+    }
+
+    /**
+     * @return whether events and spans of {@code target} at {@code level} are wanted (after {@link #maxLevel()})
+     */
+    default boolean enabled(Level level, String target) {
+        return true;
+    }
+
+    /** An enabled event happened. */
+    void event(Event event);
+
+    /** A span was created (not yet entered). */
+    default void spanCreated(Span span) {
+    }
+
+    /** A span was entered on this thread (for an instrumented future: at the start of each poll). */
+    default void spanEntered(Span span) {
+    }
+
+    /** A span was exited on this thread (for an instrumented future: at the end of each poll). */
+    default void spanExited(Span span) {
+    }
+
+    /** A span ended (its future completed or was cancelled, or {@link Span#close()} was called). */
+    default void spanClosed(Span span) {
+    }
+}
