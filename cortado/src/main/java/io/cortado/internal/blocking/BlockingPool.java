@@ -1,5 +1,7 @@
 package io.cortado.internal.blocking;
 
+import io.cortado.internal.RuntimeEvents;
+
 import io.cortado.Handle;
 import io.cortado.internal.RuntimeContext;
 import io.cortado.internal.RuntimeThread;
@@ -146,8 +148,13 @@ public final class BlockingPool implements Scheduler {
         try {
             TaskCell<?> task;
             while ((task = take()) != null) {
+                long t0 = RuntimeEvents.pollsTraced() ? System.nanoTime() : 0;
+                RuntimeEvents.blockingStarted(task);
                 try {
                     task.run();
+                    if (t0 != 0) {
+                        RuntimeEvents.blockingFinished(task, System.nanoTime() - t0);
+                    }
                 } catch (Throwable t) {
                     // run() reports a failing future through the task; anything else is a bug worth reporting,
                     // but it must not cost the pool a thread (rule 5).

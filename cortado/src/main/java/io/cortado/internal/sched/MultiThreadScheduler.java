@@ -13,6 +13,7 @@ import io.cortado.internal.RuntimeCore;
 import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.TaskCell;
+import io.cortado.internal.RuntimeEvents;
 import io.cortado.internal.io.IoDriver;
 import io.cortado.internal.time.TimeDriver;
 
@@ -404,6 +405,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         if (w.peekLifo() != null) {
             return; // the hook woke a task onto this worker: run it instead of parking
         }
+        RuntimeEvents.parked(w.index);
         boolean tidying = owned.sweepIdle(w.index, OwnedTasks.IDLE_SWEEP_STEPS);
         if (idle.transitionToParked(w.index, w.searching) && anyWorkPending()) {
             notifyParked();
@@ -464,6 +466,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         if (shutdown) {
             idle.unparkById(w.index);
         }
+        RuntimeEvents.unparked(w.index);
         runHook(config.onThreadUnpark());
     }
 
@@ -671,6 +674,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
     }
 
     private void report(BlockedWorker b) {
+        RuntimeEvents.blockedWorker(b.workerThread(), b.taskName(), b.blockedFor().toMillis(), b.describe());
         Consumer<BlockedWorker> hook = config.onBlocked();
         if (hook != null) {
             hook.accept(b);

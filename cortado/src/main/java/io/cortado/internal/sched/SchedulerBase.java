@@ -10,6 +10,7 @@ import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
+import io.cortado.internal.RuntimeEvents;
 import io.cortado.internal.io.IoDriver;
 import io.cortado.internal.time.TimeDriver;
 
@@ -71,6 +72,7 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
             task.shutdown();
             return task;
         }
+        RuntimeEvents.spawned(task);
         schedule(task);
         return task;
     }

@@ -8,6 +8,7 @@ import io.cortado.JoinHandle;
 import io.cortado.Poll;
 import io.cortado.Priority;
 import io.cortado.Waker;
+import io.cortado.internal.RuntimeEvents;
 import io.cortado.internal.Throwables;
 
 import java.lang.invoke.MethodHandles;
@@ -92,12 +93,15 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     static final int INITIAL = NOTIFIED | JOIN_INTEREST;
 
     private static final VarHandle STATE;
+    private static final VarHandle ID;
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     private static final VarHandle NEXT_INJECT;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(TaskCell.class, "state", int.class);
             NEXT_INJECT = MethodHandles.lookup().findVarHandle(TaskCell.class, "nextInject", TaskCell.class);
+            ID = MethodHandles.lookup().findVarHandle(TaskCell.class, "id", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -130,6 +134,9 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     private final Scheduler scheduler;
     private final String name;
     private final Priority priority;
+    /** A process-unique id, assigned on first request (tracing, dumps): 0 until then. Through {@link #ID}. */
+    @SuppressWarnings("unused")
+    private volatile long id;
     /** Touched only by the owner of RUNNING (rule 1); {@code null} once complete. */
     private Future<T> future;
     /** Written before COMPLETE is set, read after COMPLETE is seen: a value, or a {@link Failure}. */
@@ -191,6 +198,16 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
         // A plain store: a volatile one would cost a full fence per spawn. Every thread that sees the task got it
         // through a queue, a lock or the spawner's own JoinHandle, each of which publishes it safely.
         STATE.set(this, INITIAL);
+    }
+
+    /** @return the task's process-unique id (assigned on first request, so spawning costs no shared counter) */
+    public long id() {
+        long i = id;
+        if (i != 0) {
+            return i;
+        }
+        long fresh = IDS.incrementAndGet();
+        return ID.compareAndSet(this, 0L, fresh) ? fresh : id;
     }
 
     /** @return the task's priority class */
@@ -266,6 +283,7 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
             selfWoken = true; // rule 9: the poller wakes its own task (a yield): no atomic needed
             return;
         }
+        RuntimeEvents.woken(this);
         int s = stateVolatile();
         if ((s & (NOTIFIED | COMPLETE)) != 0) {
             return;
@@ -344,6 +362,7 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
         T value = null;
         resetBudget();
         poller = Thread.currentThread();
+        long t0 = RuntimeEvents.pollsTraced() ? System.nanoTime() : 0;
         try {
             Poll<T> p = future.poll(this);
             ready = p.isReady(); // a null Poll is a broken future: it fails the task like any exception
@@ -354,13 +373,18 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
             poller = null;
             selfWoken = false;
             complete(new Failure(t));
+            RuntimeEvents.failed(this, t);
             scheduler.taskFailed(this, t);
             return;
         }
         poller = null;
+        if (t0 != 0) {
+            RuntimeEvents.polled(this, System.nanoTime() - t0, ready);
+        }
         if (ready) {
             selfWoken = false;
             complete(value);
+            RuntimeEvents.completed(this);
             return;
         }
         switch (transitionToIdle()) {
@@ -381,6 +405,7 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
             outcome = new Failure(JoinException.cancelled(), t);
         }
         complete(outcome);
+        RuntimeEvents.cancelled(this);
     }
 
     /** Stores the outcome and sets COMPLETE (rule 5). Called only by the owner of RUNNING. */
