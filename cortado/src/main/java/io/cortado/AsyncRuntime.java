@@ -231,6 +231,7 @@ public final class AsyncRuntime implements AutoCloseable {
         private boolean startPaused;
         private int workerThreads = Runtime.getRuntime().availableProcessors();
         private String threadNamePrefix = "cortado";
+        private boolean metricsPollTiming;
         private int maxBlockingThreads = 512;
         private Duration threadKeepAlive = Duration.ofSeconds(10);
         private int eventInterval = 61;
@@ -391,6 +392,16 @@ public final class AsyncRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @param on whether to time every poll for {@link RuntimeMetrics#busyTime} and
+         *           {@link RuntimeMetrics#pollDurationHistogram()} (two clock reads per poll; default false)
+         * @return this builder
+         */
+        public Builder metricsPollTiming(boolean on) {
+            this.metricsPollTiming = on;
+            return this;
+        }
+
         /** @return a new, running runtime */
         public AsyncRuntime build() {
             BlockingPool blocking = new BlockingPool(maxBlockingThreads, Checks.saturatedNanos(threadKeepAlive),
@@ -399,14 +410,15 @@ public final class AsyncRuntime implements AutoCloseable {
             IoDriver io = new IoDriver(time);
             if (!multiThread) {
                 CurrentThreadScheduler scheduler = new CurrentThreadScheduler(eventInterval, globalQueueInterval,
-                        blocking, time, io, unhandled);
+                        blocking, time, io, unhandled, metricsPollTiming);
                 AsyncRuntime rt = new AsyncRuntime(scheduler);
                 scheduler.bindHandle(rt.handle);
                 return rt;
             }
             MultiThreadScheduler scheduler = new MultiThreadScheduler(new MultiThreadScheduler.Config(
                     workerThreads, eventInterval, globalQueueInterval, threadNamePrefix, seed, onThreadStart,
-                    onThreadStop, onThreadPark, onThreadUnpark, unhandled, blockedWorkerThreshold, onBlockedWorker),
+                    onThreadStop, onThreadPark, onThreadUnpark, unhandled, blockedWorkerThreshold, onBlockedWorker,
+                    metricsPollTiming),
                     blocking, time, io);
             AsyncRuntime rt = new AsyncRuntime(scheduler);
             scheduler.start(rt.handle);

@@ -41,6 +41,9 @@ public interface RuntimeCore {
     /** @return the runtime's reactor */
     io.cortado.internal.io.IoDriver ioDriver();
 
+    /** @return a snapshot of the runtime's metrics */
+    MetricsData metrics();
+
     /** @return "current_thread" or "multi_thread" */
     String flavor();
 }

@@ -235,6 +235,11 @@ public final class BlockingPool implements Scheduler {
         return inFlight.get() > 0;
     }
 
+    /** @return blocking jobs queued or running */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     /** @return the number of live blocking threads */
     public int threadCount() {
         lock.lock();

@@ -11,6 +11,7 @@ import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
+import io.cortado.internal.MetricsData;
 import io.cortado.internal.io.IoDriver;
 import io.cortado.internal.time.TimeDriver;
 
@@ -62,6 +63,8 @@ public final class CurrentThreadScheduler extends SchedulerBase {
     private final ConcurrentLinkedQueue<TaskCell<?>> control = new ConcurrentLinkedQueue<>();
     private static final int CONTROL_STREAK = 16;
     private int controlStreak;
+    private final boolean pollTiming;
+    private final WorkerStats stats = new WorkerStats();
     /** Tasks run since the reactor was last polled (rule 6); core owner only. */
     private int sinceIoPoll;
     private final AtomicReference<Thread> core = new AtomicReference<>();
@@ -83,8 +86,10 @@ public final class CurrentThreadScheduler extends SchedulerBase {
      * @param blocking            the blocking pool
      */
     public CurrentThreadScheduler(int eventInterval, int globalQueueInterval, BlockingPool blocking,
-                                  TimeDriver time, IoDriver io, UnhandledExceptionPolicy unhandled) {
+                                  TimeDriver time, IoDriver io, UnhandledExceptionPolicy unhandled,
+                                  boolean pollTiming) {
         super(new OwnedTasks(1, 4), blocking, time, io);
+        this.pollTiming = pollTiming;
         this.unhandled = unhandled;
         this.eventInterval = eventInterval;
         this.globalQueueInterval = globalQueueInterval;
@@ -233,7 +238,12 @@ public final class CurrentThreadScheduler extends SchedulerBase {
             int ran = 0;
             TaskCell<?> task;
             while (ran < eventInterval && (task = nextTask()) != null) {
+                long t0 = pollTiming ? System.nanoTime() : 0;
                 task.run();
+                if (t0 != 0) {
+                    stats.polled(System.nanoTime() - t0);
+                }
+                stats.ran();
                 ran++;
             }
             if (ran > 0) {
@@ -252,6 +262,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                     }
                     continue;
                 }
+                stats.parked();
                 boolean tidying = owned.sweepIdle(0, idleRounds++ == 0
                         ? OwnedTasks.IDLE_SWEEP_STEPS : OwnedTasks.IDLE_DEEP_SWEEP_STEPS);
                 long tidy = tidying ? 1_000_000L : Long.MAX_VALUE; // come back to sweep more (OwnedTasks rule 4)
@@ -293,6 +304,23 @@ public final class CurrentThreadScheduler extends SchedulerBase {
             t = inject.poll();
         }
         return t != null ? t : control.poll(); // a control task held back by the streak cap still runs
+    }
+
+    @Override
+    public void budgetExhausted(TaskCell<?> task) {
+        if (core.get() == Thread.currentThread()) {
+            stats.budgetYield();
+        }
+    }
+
+    @Override
+    public MetricsData metrics() {
+        long[] buckets = new long[WorkerStats.BUCKETS];
+        stats.addBuckets(buckets);
+        return new MetricsData(flavor(), aliveTasks(), new long[]{stats.polls()}, new long[1],
+                new long[]{stats.parks()}, new long[]{stats.busyNanos()}, new long[]{stats.budgetYields()},
+                new int[]{local.size()}, blocking.threadCount(), blocking.idleCount(), blocking.inFlight(), buckets,
+                pollTiming);
     }
 
     /** Rule 3. */

@@ -13,6 +13,7 @@ import io.cortado.internal.RuntimeCore;
 import io.cortado.internal.blocking.BlockingPool;
 import io.cortado.internal.task.OwnedTasks;
 import io.cortado.internal.task.TaskCell;
+import io.cortado.internal.MetricsData;
 import io.cortado.internal.RuntimeEvents;
 import io.cortado.internal.io.IoDriver;
 import io.cortado.internal.time.TimeDriver;
@@ -108,7 +109,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
     public record Config(int workers, int eventInterval, int globalQueueInterval, String namePrefix, long seed,
                          Runnable onThreadStart, Runnable onThreadStop, Runnable onThreadPark,
                          Runnable onThreadUnpark, UnhandledExceptionPolicy unhandled,
-                         Duration blockedThreshold, Consumer<BlockedWorker> onBlocked) {
+                         Duration blockedThreshold, Consumer<BlockedWorker> onBlocked, boolean pollTiming) {
     }
 
     /** @param config the settings @param blocking the blocking pool */
@@ -301,6 +302,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         if (w.tick % config.globalQueueInterval() == 0) {
             TaskCell<?> t = inject.pop();
             if (t != null) {
+                w.stats.stole();
                 return t;
             }
         }
@@ -386,8 +388,12 @@ public final class MultiThreadScheduler extends SchedulerBase {
 
     private void runOne(WorkerThread thread, Worker w, TaskCell<?> task) {
         w.beginPoll(task);
+        long t0 = config.pollTiming() ? System.nanoTime() : 0;
         try {
             task.run();
+            if (t0 != 0 && thread.worker == w) {
+                w.stats.polled(System.nanoTime() - t0);
+            }
         } catch (Throwable t) {
             Throwables.reportUncaught(t);
         } finally {
@@ -406,6 +412,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
             return; // the hook woke a task onto this worker: run it instead of parking
         }
         RuntimeEvents.parked(w.index);
+        w.stats.parked();
         boolean tidying = owned.sweepIdle(w.index, OwnedTasks.IDLE_SWEEP_STEPS);
         if (idle.transitionToParked(w.index, w.searching) && anyWorkPending()) {
             notifyParked();
@@ -629,6 +636,40 @@ public final class MultiThreadScheduler extends SchedulerBase {
         return workers.length;
     }
 
+    @Override
+    public void budgetExhausted(TaskCell<?> task) {
+        if (Thread.currentThread() instanceof WorkerThread t && t.scheduler == this) {
+            Worker w = t.worker;
+            if (w != null) {
+                w.stats.budgetYield();
+            }
+        }
+    }
+
+    @Override
+    public MetricsData metrics() {
+        int n = workers.length;
+        long[] polls = new long[n];
+        long[] steals = new long[n];
+        long[] parks = new long[n];
+        long[] busy = new long[n];
+        long[] yields = new long[n];
+        int[] depths = new int[n];
+        long[] buckets = new long[WorkerStats.BUCKETS];
+        for (int i = 0; i < n; i++) {
+            Worker w = workers[i];
+            polls[i] = w.polls();
+            steals[i] = w.stats.steals();
+            parks[i] = w.stats.parks();
+            busy[i] = w.stats.busyNanos();
+            yields[i] = w.stats.budgetYields();
+            depths[i] = w.queue.size();
+            w.stats.addBuckets(buckets);
+        }
+        return new MetricsData(flavor(), aliveTasks(), polls, steals, parks, busy, yields, depths,
+                blocking.threadCount(), blocking.idleCount(), blocking.inFlight(), buckets, config.pollTiming());
+    }
+
     /** @return the number of parked workers (a snapshot) */
     public int parkedWorkers() {
         return idle.parkedCount();
@@ -703,6 +744,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         }
 
         final int index;
+        final WorkerStats stats = new WorkerStats();
         final LocalQueue<TaskCell<?>> queue = new LocalQueue<>();
         /** Scratch space for taking a batch from the inject queue. */
         final TaskCell<?>[] batch = new TaskCell<?>[LocalQueue.CAPACITY / 2 + 1];
@@ -765,6 +807,11 @@ public final class MultiThreadScheduler extends SchedulerBase {
         void beginPoll(TaskCell<?> task) {
             CURRENT.setOpaque(this, task);
             POLL_SEQ.setOpaque(this, pollSeq + 1);
+        }
+
+        /** @return polls begun (the poll sequence counts two per poll) */
+        long polls() {
+            return ((long) POLL_SEQ.getOpaque(this) + 1) / 2;
         }
 
         void endPoll() {

@@ -20,6 +20,14 @@ public abstract class BudgetedContext implements Context {
             budget--;
             return true;
         }
+        if (budget == 0) {
+            budget = -1; // count a forced yield once per poll
+            budgetExhausted();
+        }
         return false;
+    }
+
+    /** Called the first time in a poll that the budget runs out (the task is then forced to yield). */
+    protected void budgetExhausted() {
     }
 }

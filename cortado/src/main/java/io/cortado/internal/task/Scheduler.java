@@ -20,6 +20,10 @@ public interface Scheduler {
     /** The task reached COMPLETE: forget it (remove it from the owned-task list). */
     void release(TaskCell<?> task);
 
+    /** The task used up its cooperative budget in the current poll (for metrics). Called on the polling thread. */
+    default void budgetExhausted(TaskCell<?> task) {
+    }
+
     /** The task's poll threw {@code cause} (after it completed as failed): apply the unhandled-exception policy. */
     default void taskFailed(TaskCell<?> task, Throwable cause) {
     }

@@ -200,6 +200,11 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
         STATE.set(this, INITIAL);
     }
 
+    @Override
+    protected void budgetExhausted() {
+        scheduler.budgetExhausted(this);
+    }
+
     /** @return the task's process-unique id (assigned on first request, so spawning costs no shared counter) */
     public long id() {
         long i = id;

@@ -1,0 +1,107 @@
+package io.cortado.trace;
+
+import io.cortado.AsyncRuntime;
+import io.cortado.Future;
+import io.cortado.JoinHandle;
+import io.cortado.Poll;
+import io.cortado.RuntimeMetrics;
+import io.cortado.Task;
+import io.cortado.testing.RuntimeTestBase;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link RuntimeMetrics} match what a known workload did, on both flavours. */
+class MetricsTest extends RuntimeTestBase {
+
+    /** Spends {@code n} budget units in one poll (so more than the budget forces a yield), then completes. */
+    static Future<Integer> budgetHog(int n) {
+        int[] spent = {0};
+        return cx -> {
+            while (spent[0] < n) {
+                if (!cx.consumeBudget()) {
+                    cx.waker().wake();
+                    return Poll.pending();
+                }
+                spent[0]++;
+            }
+            return Poll.ready(n);
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"current", "multi"})
+    void countersMatchAKnownWorkload(String flavor) {
+        AsyncRuntime.Builder b = flavor.equals("current") ? AsyncRuntime.builder().currentThread()
+                : AsyncRuntime.builder().multiThread().workerThreads(2);
+        try (AsyncRuntime rt = b.metricsPollTiming(true).build()) {
+            RuntimeMetrics before = rt.handle().metrics();
+            List<JoinHandle<Integer>> hs = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                hs.add(rt.spawn(TracingTest.chatty(i, 3))); // 4 polls each
+            }
+            JoinHandle<Integer> hog = rt.spawn(budgetHog(3 * io.cortado.Context.TASK_BUDGET)); // 2 forced yields
+            for (JoinHandle<Integer> h : hs) {
+                rt.blockOn(h);
+            }
+            rt.blockOn(hog);
+            rt.blockOn(rt.handle().spawnBlocking(() -> 1));
+            RuntimeMetrics m = rt.handle().metrics();
+            int workers = flavor.equals("current") ? 1 : 2;
+            assertEquals(workers, m.workers());
+            assertTrue(m.totalPolls() - before.totalPolls() >= 500 * 4 + 3, "polls: " + m.totalPolls());
+            long forced = 0;
+            long busy = 0;
+            for (int w = 0; w < workers; w++) {
+                forced += m.budgetForcedYields(w);
+                busy += m.busyTime(w).toNanos();
+                assertTrue(m.localQueueDepth(w) >= 0);
+            }
+            assertEquals(2, forced, "the hog was forced to yield twice");
+            assertTrue(busy > 0, "poll timing on: busy time recorded");
+            assertEquals(m.totalPolls(), Arrays.stream(m.pollDurationHistogram()).sum(),
+                    "every timed poll is in the histogram");
+            assertTrue(m.blockingThreads() >= 1, "a blocking thread was started");
+            assertTrue(m.pollTiming());
+            assertEquals(flavor.equals("current") ? "current_thread" : "multi_thread", m.flavor());
+            assertThrows(IllegalArgumentException.class, () -> m.pollCount(workers));
+            assertEquals(1024, RuntimeMetrics.pollBucketUpperBound(0).toNanos());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"current", "multi"})
+    void parksAreCountedAndPollTimingIsOffByDefault(String flavor) {
+        AsyncRuntime.Builder b = flavor.equals("current") ? AsyncRuntime.builder().currentThread()
+                : AsyncRuntime.builder().multiThread().workerThreads(2);
+        try (AsyncRuntime rt = b.build()) {
+            for (int round = 0; round < 20; round++) { // bursts with idle gaps: workers park between them
+                List<JoinHandle<Integer>> hs = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    hs.add(rt.spawn(Task.yieldNow().map(v -> 1)));
+                }
+                for (JoinHandle<Integer> h : hs) {
+                    rt.blockOn(h);
+                }
+                // an idle gap with a timer pending: the current-thread core and the idle workers park
+                rt.blockOn(io.cortado.time.Sleep.sleep(rt.handle().clock(), java.time.Duration.ofMillis(1)));
+            }
+            RuntimeMetrics m = rt.handle().metrics();
+            long parks = 0;
+            for (int w = 0; w < m.workers(); w++) {
+                parks += m.parkCount(w);
+                assertEquals(0, m.busyTime(w).toNanos(), "no timing unless asked");
+            }
+            assertTrue(parks > 0, "workers parked between bursts");
+            assertTrue(m.totalPolls() >= 20 * 50 * 2);
+            assertEquals(0, Arrays.stream(m.pollDurationHistogram()).sum());
+        }
+    }
+}
