@@ -36,6 +36,9 @@ public final class Span implements AutoCloseable {
     private final Instant start;
     private final List<Field> fields;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** How an instrumented future ended, set before the close: null (completed or closed by hand), or why. */
+    private volatile Throwable failure;
+    private volatile boolean cancelled;
 
     private Span() {
         id = 0;
@@ -110,14 +113,38 @@ public final class Span implements AutoCloseable {
         return closed.get();
     }
 
-    /** Adds a field after the fact (e.g. a result). */
+    /** Adds a field after the fact (e.g. a result); subscribers are told ({@link Subscriber#spanRecorded}). */
     public void record(String name, Object value) {
         if (this == NONE) {
             return;
         }
+        Field f = new Field(name, value);
         synchronized (fields) {
-            fields.add(new Field(name, value));
+            fields.add(f);
         }
+        Tracing.recorded(this, f);
+    }
+
+    /** @return the failure of the instrumented future that ended this span, or {@code null} */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** @return whether this span ended because its instrumented future was cancelled */
+    public boolean wasCancelled() {
+        return cancelled;
+    }
+
+    /** Closes as failed (an instrumented future's poll threw). */
+    void closeFailed(Throwable t) {
+        failure = t;
+        close();
+    }
+
+    /** Closes as cancelled. */
+    void closeCancelled() {
+        cancelled = true;
+        close();
     }
 
     /**

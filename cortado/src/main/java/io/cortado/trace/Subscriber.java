@@ -38,7 +38,14 @@ public interface Subscriber {
     default void spanExited(Span span) {
     }
 
-    /** A span ended (its future completed or was cancelled, or {@link Span#close()} was called). */
+    /** A field was added to a span after its creation ({@link Span#record}). */
+    default void spanRecorded(Span span, Field field) {
+    }
+
+    /**
+     * A span ended: its future completed, failed ({@link Span#failure()}) or was cancelled
+     * ({@link Span#wasCancelled()}), or {@link Span#close()} was called.
+     */
     default void spanClosed(Span span) {
     }
 }

@@ -110,6 +110,10 @@ public final class Tracing {
         subscriber.spanClosed(s);
     }
 
+    static void recorded(Span s, Field f) {
+        subscriber.spanRecorded(s, f);
+    }
+
     static void created(Span s) {
         subscriber.spanCreated(s);
     }
@@ -136,16 +140,22 @@ public final class Tracing {
             node.parent = saved;
             LocalBinding.setHead(node);
             subscriber.spanEntered(span);
-            boolean done = true;
+            Throwable failed = null;
+            boolean done = false;
             try {
                 Poll<T> p = inner.poll(cx);
                 done = p.isReady();
                 return p;
+            } catch (RuntimeException | Error e) {
+                failed = e;
+                throw e;
             } finally {
                 subscriber.spanExited(span);
                 node.parent = null;
                 LocalBinding.setHead(saved);
-                if (done) {
+                if (failed != null) {
+                    span.closeFailed(failed);
+                } else if (done) {
                     span.close();
                 }
             }
@@ -161,7 +171,7 @@ public final class Tracing {
             } finally {
                 node.parent = null;
                 LocalBinding.setHead(saved);
-                span.close();
+                span.closeCancelled();
             }
         }
     }

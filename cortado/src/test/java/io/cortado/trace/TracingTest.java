@@ -218,5 +218,15 @@ class TracingTest extends RuntimeTestBase {
         f.cancel();
         assertEquals(List.of(s), currentAtCancel);
         assertEquals(1, r.closed.get(s.id()).get());
+        assertTrue(s.wasCancelled());
+
+        Span failing = LOG.span(Level.INFO, "failing");
+        Future<Void> boom = Futures.<Void>lazy(() -> {
+            throw new IllegalStateException("boom");
+        }).instrument(failing);
+        assertThrows(IllegalStateException.class, () -> boom.poll(Context.of(new TestWaker())));
+        assertTrue(failing.isClosed());
+        assertEquals("boom", failing.failure().getMessage());
+        assertFalse(failing.wasCancelled());
     }
 }
