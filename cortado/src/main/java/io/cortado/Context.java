@@ -54,7 +54,22 @@ public interface Context {
             public boolean consumeBudget() {
                 return parent.consumeBudget();
             }
+
+            @Override
+            public void waitingOn(Object what) {
+                parent.waitingOn(what);
+            }
         };
+    }
+
+    /**
+     * Tells the polling task what this poll is about to return {@code Pending} on (a timer, a channel, a socket,
+     * another task), for {@link Handle#dump()}: leaf futures call it; its {@code toString()} is read only when a
+     * dump is taken. The default does nothing (a hand-made context has no task to tell).
+     *
+     * @param what the thing waited on
+     */
+    default void waitingOn(Object what) {
     }
 
     /**

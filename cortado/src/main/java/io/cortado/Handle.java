@@ -125,6 +125,24 @@ public final class Handle {
                 d.blockingInFlight(), d.pollBuckets(), d.pollTiming());
     }
 
+    /**
+     * Lists every live task: id, name, state, priority, and what it waits on where its leaf future said (see
+     * {@link Context#waitingOn}); print it for a readable report.
+     *
+     * @return the dump
+     */
+    public TaskDump dump() {
+        java.util.List<TaskDump.Task> out = new java.util.ArrayList<>();
+        for (io.cortado.internal.task.TaskCell<?> t : core.liveTasks()) {
+            Object w = t.waitingOnRacy();
+            String state = t.stateName();
+            if (!state.equals("complete")) {
+                out.add(new TaskDump.Task(t.id(), t.name(), t.priority(), state, w == null ? null : String.valueOf(w)));
+            }
+        }
+        return new TaskDump(out);
+    }
+
     RuntimeCore core() {
         return core;
     }

@@ -41,6 +41,9 @@ public interface RuntimeCore {
     /** @return the runtime's reactor */
     io.cortado.internal.io.IoDriver ioDriver();
 
+    /** @return the live tasks now (for dumps) */
+    java.util.List<io.cortado.internal.task.TaskCell<?>> liveTasks();
+
     /** @return a snapshot of the runtime's metrics */
     MetricsData metrics();
 

@@ -650,7 +650,13 @@ public final class Mpsc {
                 v = chan.pop(); // rule 4: every push completed before the count reached zero
                 return Poll.ready(v);
             }
+            cx.waitingOn(this);
             return Poll.pending();
+        }
+
+        @Override
+        public String toString() {
+            return "Mpsc.Receiver[an mpsc channel's receiving end]";
         }
 
         /**

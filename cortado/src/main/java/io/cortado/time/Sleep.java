@@ -139,6 +139,7 @@ public final class Sleep implements Future<Void> {
                 registered = false;
                 return Poll.ready(null);
             }
+            cx.waitingOn(this);
             return Poll.pending();
         }
         if (driver.nanos() >= deadlineNanos) {
@@ -153,6 +154,7 @@ public final class Sleep implements Future<Void> {
             registered = false;
             return Poll.ready(null);
         }
+        cx.waitingOn(this);
         return Poll.pending();
     }
 

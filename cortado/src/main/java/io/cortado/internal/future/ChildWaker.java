@@ -50,4 +50,12 @@ public abstract class ChildWaker implements Waker, Context {
         Context cx = parentCx;
         return cx == null || cx.consumeBudget();
     }
+
+    @Override
+    public final void waitingOn(Object what) {
+        Context cx = parentCx;
+        if (cx != null) {
+            cx.waitingOn(what);
+        }
+    }
 }

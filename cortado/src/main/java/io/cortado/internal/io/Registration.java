@@ -117,6 +117,11 @@ public final class Registration {
         return channel;
     }
 
+    @Override
+    public String toString() {
+        return "I/O readiness of " + what;
+    }
+
     /** @return a description for error messages, e.g. "TCP stream /127.0.0.1:5000 -> /127.0.0.1:41234" */
     public String what() {
         return what;
@@ -139,6 +144,7 @@ public final class Registration {
             r = ready;
             if ((r & (dir | CLOSED)) == 0) {
                 arm(dir);
+                cx.waitingOn(this);
                 return -1;
             }
         }

@@ -94,6 +94,11 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
     abstract int ownerSlot();
 
     @Override
+    public final java.util.List<TaskCell<?>> liveTasks() {
+        return owned.snapshot();
+    }
+
+    @Override
     public final int aliveTasks() {
         return owned.size();
     }

@@ -193,6 +193,15 @@ public final class OwnedTasks {
         return n;
     }
 
+    /** @return the live tasks now (a snapshot, for dumps) */
+    public List<TaskCell<?>> snapshot() {
+        List<TaskCell<?>> all = new ArrayList<>();
+        for (Shard s : shards) {
+            s.liveInto(all);
+        }
+        return all;
+    }
+
     /** Closes the list to new tasks and returns the tasks alive now (rule 3). Idempotent. */
     public List<TaskCell<?>> close() {
         List<TaskCell<?>> all = new ArrayList<>();
@@ -357,6 +366,19 @@ public final class OwnedTasks {
             lock();
             try {
                 return linked;
+            } finally {
+                unlock();
+            }
+        }
+
+        void liveInto(List<TaskCell<?>> out) {
+            lock();
+            try {
+                for (TaskCell<?> t = head; t != null; t = t.nextOwned) {
+                    if (!t.isFinished()) {
+                        out.add(t);
+                    }
+                }
             } finally {
                 unlock();
             }

@@ -134,6 +134,8 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     private final Scheduler scheduler;
     private final String name;
     private final Priority priority;
+    /** What the last poll returned Pending on ({@link Context#waitingOn}); plain: read racily by dumps only. */
+    private Object waitingOn;
     /** A process-unique id, assigned on first request (tracing, dumps): 0 until then. Through {@link #ID}. */
     @SuppressWarnings("unused")
     private volatile long id;
@@ -198,6 +200,28 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
         // A plain store: a volatile one would cost a full fence per spawn. Every thread that sees the task got it
         // through a queue, a lock or the spawner's own JoinHandle, each of which publishes it safely.
         STATE.set(this, INITIAL);
+    }
+
+    @Override
+    public void waitingOn(Object what) {
+        waitingOn = what;
+    }
+
+    /** @return what the task's last poll waited on, if a leaf said (for dumps; racy read) */
+    public Object waitingOnRacy() {
+        return waitingOn;
+    }
+
+    /** @return "running", "scheduled", "idle" or "complete" (for dumps; a racy snapshot) */
+    public String stateName() {
+        int s = stateVolatile();
+        if ((s & COMPLETE) != 0) {
+            return "complete";
+        }
+        if ((s & RUNNING) != 0) {
+            return "running";
+        }
+        return (s & NOTIFIED) != 0 ? "scheduled" : "idle";
     }
 
     @Override
@@ -366,6 +390,7 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
         boolean ready;
         T value = null;
         resetBudget();
+        waitingOn = null;
         poller = Thread.currentThread();
         long t0 = RuntimeEvents.pollsTraced() ? System.nanoTime() : 0;
         try {
@@ -463,6 +488,7 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
         if ((stateVolatile() & COMPLETE) != 0) {
             return readyOutcome(cx);
         }
+        cx.waitingOn(this); // a joiner waits on this task
         return Poll.pending();
     }
 
