@@ -111,7 +111,7 @@ public final class ConsoleSubscriber implements Subscriber {
         Format.timestamp(sb, ts);
         sb.append(' ');
         String name = level.name();
-        sb.repeat(' ', 6 - name.length()).append(name).append(' ');
+        sb.repeat(' ', 5 - name.length()).append(name).append(' ');
         escape(sb, thread);
         sb.append(' ');
         escape(sb, target);
