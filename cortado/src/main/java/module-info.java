@@ -7,6 +7,8 @@
 module io.cortado {
     // sun.misc.Signal, for io.cortado.signal: a JDK module, so the core still depends on the JDK only
     requires jdk.unsupported;
+    // jdk.jfr, for io.cortado.trace.JfrSubscriber's Flight Recorder events
+    requires jdk.jfr;
 
     exports io.cortado;
     exports io.cortado.time;

@@ -35,7 +35,8 @@ class ModuleDescriptorTest extends RuntimeTestBase {
                 "io.cortado.trace"),
                 exports, "internal packages must stay hidden");
         Set<String> requires = d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
-        assertEquals(Set.of("java.base", "jdk.unsupported"), requires,
-                "the core module depends on the JDK only (jdk.unsupported for sun.misc.Signal)");
+        assertEquals(Set.of("java.base", "jdk.unsupported", "jdk.jfr"), requires,
+                "the core module depends on the JDK only (jdk.unsupported for sun.misc.Signal, jdk.jfr for "
+                        + "JfrSubscriber)");
     }
 }

@@ -48,4 +48,17 @@ public interface Subscriber {
      */
     default void spanClosed(Span span) {
     }
+
+    /**
+     * Combines several subscribers into one, to install them together (for example a {@link ConsoleSubscriber}
+     * and a {@link JfrSubscriber}). Its {@link #maxLevel()} is the most verbose of theirs (read once, here); each
+     * event and span transition reaches exactly the children that want it: those whose own {@code maxLevel} admits
+     * its level and whose {@link #enabled} accepts it. Children are called in the order given.
+     *
+     * @param subscribers at least one
+     * @return the combination ({@code subscribers[0]} itself when there is only one)
+     */
+    static Subscriber fanOut(Subscriber... subscribers) {
+        return FanOut.of(subscribers);
+    }
 }
