@@ -73,8 +73,11 @@ class JfrSubscriberTest extends RuntimeTestBase {
         assertEquals(0, jfr.openSpans(), "every span was closed");
 
         List<RecordedEvent> all = RecordingFile.readAllEvents(file);
+        // only this test's events: the runtime's own (target cortado.runtime, DEBUG) are recorded too
         List<RecordedEvent> events = all.stream().filter(e -> e.getEventType().getName().equals("cortado.Event"))
-                .toList();
+                .filter(e -> e.getString("target").equals("test.jfr")).toList();
+        assertTrue(all.stream().anyMatch(e -> e.getEventType().getName().equals("cortado.Event")
+                && e.getString("target").equals("cortado.runtime")), "the runtime's task events are recorded");
         List<RecordedEvent> spanEvents = all.stream()
                 .filter(e -> e.getEventType().getName().equals("cortado.Span")).toList();
 
