@@ -94,14 +94,14 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
 
     private static final VarHandle STATE;
     private static final VarHandle ID;
-    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
     private static final VarHandle NEXT_INJECT;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(TaskCell.class, "state", int.class);
             NEXT_INJECT = MethodHandles.lookup().findVarHandle(TaskCell.class, "nextInject", TaskCell.class);
-            ID = MethodHandles.lookup().findVarHandle(TaskCell.class, "id", long.class);
+            ID = MethodHandles.lookup().findVarHandle(TaskCell.class, "id", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -136,9 +136,12 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     private final Priority priority;
     /** What the last poll returned Pending on ({@link Context#waitingOn}); plain: read racily by dumps only. */
     private Object waitingOn;
-    /** A process-unique id, assigned on first request (tracing, dumps): 0 until then. Through {@link #ID}. */
+    /**
+     * A process-unique id, assigned on first request (tracing, dumps): 0 until then. Through {@link #ID}. An int, to
+     * keep the cell small (ids wrap after 2^31 tasks asked for one; they only label tasks in reports).
+     */
     @SuppressWarnings("unused")
-    private volatile long id;
+    private volatile int id;
     /** Touched only by the owner of RUNNING (rule 1); {@code null} once complete. */
     private Future<T> future;
     /** Written before COMPLETE is set, read after COMPLETE is seen: a value, or a {@link Failure}. */
@@ -231,12 +234,15 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
 
     /** @return the task's process-unique id (assigned on first request, so spawning costs no shared counter) */
     public long id() {
-        long i = id;
+        int i = id;
         if (i != 0) {
             return i;
         }
-        long fresh = IDS.incrementAndGet();
-        return ID.compareAndSet(this, 0L, fresh) ? fresh : id;
+        int fresh = IDS.incrementAndGet();
+        if (fresh == 0) {
+            fresh = IDS.incrementAndGet(); // 0 means "none yet"
+        }
+        return ID.compareAndSet(this, 0, fresh) ? fresh : id;
     }
 
     /** @return the task's priority class */
