@@ -71,9 +71,7 @@ public final class TaskLocal<T> {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(body, "body");
         LocalBinding node = new LocalBinding(this, value);
-        LocalBinding saved = LocalBinding.head();
-        node.parent = saved;
-        LocalBinding.setHead(node);
+        LocalBinding saved = LocalBinding.link(node);
         try {
             return body.get();
         } finally {
@@ -137,27 +135,21 @@ public final class TaskLocal<T> {
 
         @Override
         public Poll<R> poll(Context cx) {
-            LocalBinding saved = LocalBinding.head();
-            node.parent = saved;
-            LocalBinding.setHead(node);
+            LocalBinding saved = LocalBinding.link(node);
             try {
                 return inner.poll(cx);
             } finally {
-                node.parent = null;
-                LocalBinding.setHead(saved);
+                LocalBinding.unlink(node, saved);
             }
         }
 
         @Override
         public void cancel() {
-            LocalBinding saved = LocalBinding.head();
-            node.parent = saved;
-            LocalBinding.setHead(node);
+            LocalBinding saved = LocalBinding.link(node);
             try {
                 inner.cancel();
             } finally {
-                node.parent = null;
-                LocalBinding.setHead(saved);
+                LocalBinding.unlink(node, saved);
             }
         }
     }

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The binder's meters read what a known workload did. */
-class CortadoMetricsTest extends ThreadLeakCheck {
+class CortadoMetricsTest extends io.cortado.testing.RuntimeTestBase {
 
     @Test
     void metersFollowTheRuntime() {

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Cortado spans and events exported through the OpenTelemetry SDK into an in-memory exporter. */
-class OpenTelemetrySubscriberTest extends ThreadLeakCheck {
+class OpenTelemetrySubscriberTest extends io.cortado.testing.RuntimeTestBase {
     static final Tracer LOG = Tracing.tracer("test.app");
     static final AttributeKey<String> LEVEL = AttributeKey.stringKey(OpenTelemetrySubscriber.ATTR_LEVEL);
     static final AttributeKey<String> TARGET = AttributeKey.stringKey(OpenTelemetrySubscriber.ATTR_TARGET);

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Cortado events through SLF4J into logback: loggers, levels, fields, the MDC span context, filtering. */
-class Slf4jSubscriberTest extends ThreadLeakCheck {
+class Slf4jSubscriberTest extends io.cortado.testing.RuntimeTestBase {
     static final Tracer LOG = Tracing.tracer("test.app");
     static final Tracer MUTED = Tracing.tracer("muted");
 

@@ -48,6 +48,24 @@ public final class LocalBinding {
         }
     }
 
+    /**
+     * Rule 2, first half: links {@code node} in front of this thread's chain.
+     *
+     * @return the previous head, to pass to {@link #unlink}
+     */
+    public static LocalBinding link(LocalBinding node) {
+        LocalBinding saved = head();
+        node.parent = saved;
+        setHead(node);
+        return saved;
+    }
+
+    /** Rule 2, second half: takes {@code node} out again and restores {@code saved} as the head. */
+    public static void unlink(LocalBinding node, LocalBinding saved) {
+        node.parent = null;
+        setHead(saved);
+    }
+
     /** @return the node of {@code key} nearest the head of this thread's chain, or {@code null} (rule 3) */
     public static LocalBinding find(Object key) {
         for (LocalBinding b = head(); b != null; b = b.parent) {

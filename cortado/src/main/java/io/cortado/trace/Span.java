@@ -158,9 +158,7 @@ public final class Span implements AutoCloseable {
             return Entered.NOTHING;
         }
         LocalBinding node = new LocalBinding(CURRENT_KEY, this);
-        LocalBinding saved = LocalBinding.head();
-        node.parent = saved;
-        LocalBinding.setHead(node);
+        LocalBinding saved = LocalBinding.link(node);
         Tracing.entered(this);
         return new Entered(this, saved);
     }

@@ -136,9 +136,7 @@ public final class Tracing {
 
         @Override
         public Poll<T> poll(Context cx) {
-            LocalBinding saved = LocalBinding.head();
-            node.parent = saved;
-            LocalBinding.setHead(node);
+            LocalBinding saved = LocalBinding.link(node);
             subscriber.spanEntered(span);
             Throwable failed = null;
             boolean done = false;
@@ -151,8 +149,7 @@ public final class Tracing {
                 throw e;
             } finally {
                 subscriber.spanExited(span);
-                node.parent = null;
-                LocalBinding.setHead(saved);
+                LocalBinding.unlink(node, saved);
                 if (failed != null) {
                     span.closeFailed(failed);
                 } else if (done) {
@@ -163,14 +160,11 @@ public final class Tracing {
 
         @Override
         public void cancel() {
-            LocalBinding saved = LocalBinding.head();
-            node.parent = saved;
-            LocalBinding.setHead(node);
+            LocalBinding saved = LocalBinding.link(node);
             try {
                 inner.cancel();
             } finally {
-                node.parent = null;
-                LocalBinding.setHead(saved);
+                LocalBinding.unlink(node, saved);
                 span.closeCancelled();
             }
         }
