@@ -4,13 +4,10 @@ import io.cortado.Context;
 import io.cortado.Future;
 import io.cortado.Futures;
 import io.cortado.Handle;
-import io.cortado.JoinException;
 import io.cortado.Poll;
 import io.cortado.io.AsyncRead;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
