@@ -119,10 +119,7 @@ public final class Handle {
 
     /** @return a snapshot of the runtime's metrics (see {@link RuntimeMetrics}) */
     public RuntimeMetrics metrics() {
-        io.cortado.internal.MetricsData d = core.metrics();
-        return new RuntimeMetrics(d.flavor(), d.aliveTasks(), d.polls(), d.steals(), d.parks(), d.busyNanos(),
-                d.budgetYields(), d.localQueueDepths(), d.blockingThreads(), d.blockingIdleThreads(),
-                d.blockingInFlight(), d.pollBuckets(), d.pollTiming());
+        return new RuntimeMetrics(core.metrics());
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.cortado;
 
+import io.cortado.internal.MetricsData;
+
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -13,107 +15,81 @@ import java.util.Arrays;
  * those read zero.
  */
 public final class RuntimeMetrics {
-    private final String flavor;
-    private final int aliveTasks;
-    private final long[] polls;
-    private final long[] steals;
-    private final long[] parks;
-    private final long[] busyNanos;
-    private final long[] budgetYields;
-    private final int[] localQueueDepths;
-    private final int blockingThreads;
-    private final int blockingIdleThreads;
-    private final int blockingInFlight;
-    private final long[] pollBuckets;
-    private final boolean pollTiming;
+    private final MetricsData d;
 
-    /** Made by the runtime. */
-    RuntimeMetrics(String flavor, int aliveTasks, long[] polls, long[] steals, long[] parks, long[] busyNanos,
-                   long[] budgetYields, int[] localQueueDepths, int blockingThreads, int blockingIdleThreads,
-                   int blockingInFlight, long[] pollBuckets, boolean pollTiming) {
-        this.flavor = flavor;
-        this.aliveTasks = aliveTasks;
-        this.polls = polls;
-        this.steals = steals;
-        this.parks = parks;
-        this.busyNanos = busyNanos;
-        this.budgetYields = budgetYields;
-        this.localQueueDepths = localQueueDepths;
-        this.blockingThreads = blockingThreads;
-        this.blockingIdleThreads = blockingIdleThreads;
-        this.blockingInFlight = blockingInFlight;
-        this.pollBuckets = pollBuckets;
-        this.pollTiming = pollTiming;
+    /** Made by {@link Handle#metrics()} from the runtime's raw numbers. */
+    RuntimeMetrics(MetricsData data) {
+        this.d = data;
     }
 
     /** @return "multi_thread" or "current_thread" */
     public String flavor() {
-        return flavor;
+        return d.flavor();
     }
 
     /** @return the number of workers (1 for the current-thread runtime: the thread driving it) */
     public int workers() {
-        return polls.length;
+        return d.polls().length;
     }
 
     /** @return tasks spawned and not yet completed */
     public int aliveTasks() {
-        return aliveTasks;
+        return d.aliveTasks();
     }
 
     /** @return task polls run by {@code worker} */
     public long pollCount(int worker) {
-        return polls[check(worker)];
+        return d.polls()[check(worker)];
     }
 
     /** @return task polls run by all workers */
     public long totalPolls() {
-        return Arrays.stream(polls).sum();
+        return Arrays.stream(d.polls()).sum();
     }
 
     /** @return times {@code worker} took work from another worker's queue */
     public long stealCount(int worker) {
-        return steals[check(worker)];
+        return d.steals()[check(worker)];
     }
 
     /** @return times {@code worker} parked (ran out of work) */
     public long parkCount(int worker) {
-        return parks[check(worker)];
+        return d.parks()[check(worker)];
     }
 
     /** @return time {@code worker} spent polling tasks (zero without poll timing) */
     public Duration busyTime(int worker) {
-        return Duration.ofNanos(busyNanos[check(worker)]);
+        return Duration.ofNanos(d.busyNanos()[check(worker)]);
     }
 
     /** @return polls that hit the cooperative budget on {@code worker} (a task forced to yield) */
     public long budgetForcedYields(int worker) {
-        return budgetYields[check(worker)];
+        return d.budgetYields()[check(worker)];
     }
 
     /** @return tasks waiting in {@code worker}'s local queue now */
     public int localQueueDepth(int worker) {
-        return localQueueDepths[check(worker)];
+        return d.localQueueDepths()[check(worker)];
     }
 
     /** @return threads of the blocking pool, busy or idle */
     public int blockingThreads() {
-        return blockingThreads;
+        return d.blockingThreads();
     }
 
     /** @return idle threads of the blocking pool */
     public int blockingIdleThreads() {
-        return blockingIdleThreads;
+        return d.blockingIdleThreads();
     }
 
     /** @return blocking jobs queued or running */
     public int blockingInFlight() {
-        return blockingInFlight;
+        return d.blockingInFlight();
     }
 
     /** @return whether poll timing was on (see the class comment) */
     public boolean pollTiming() {
-        return pollTiming;
+        return d.pollTiming();
     }
 
     /**
@@ -122,7 +98,7 @@ public final class RuntimeMetrics {
      * bucket counts everything longer
      */
     public long[] pollDurationHistogram() {
-        return pollBuckets.clone();
+        return d.pollBuckets().clone();
     }
 
     /** @return the upper bound of poll-duration bucket {@code i}: 2^(i+10) ns, about 1 µs, 2 µs, 4 µs, ... */
@@ -131,15 +107,15 @@ public final class RuntimeMetrics {
     }
 
     private int check(int worker) {
-        if (worker < 0 || worker >= polls.length) {
-            throw new IllegalArgumentException("worker : " + worker + " (expected: in [0, " + polls.length + "))");
+        if (worker < 0 || worker >= d.polls().length) {
+            throw new IllegalArgumentException("worker : " + worker + " (expected: in [0, " + d.polls().length + "))");
         }
         return worker;
     }
 
     @Override
     public String toString() {
-        return "RuntimeMetrics[" + flavor + ", workers=" + workers() + ", alive=" + aliveTasks + ", polls="
+        return "RuntimeMetrics[" + d.flavor() + ", workers=" + workers() + ", alive=" + d.aliveTasks() + ", polls="
                 + totalPolls() + "]";
     }
 }

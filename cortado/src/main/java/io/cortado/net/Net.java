@@ -8,7 +8,6 @@ import io.cortado.io.IoErrors;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.util.Objects;
@@ -45,20 +44,9 @@ final class Net {
         }
     }
 
-    /** @return a connect failure naming the address (keeping {@link ConnectException} for a refused connection) */
+    /** @return a connect failure naming the address (IoErrors keeps a refused connection a ConnectException) */
     static UncheckedIOException connectError(IOException e, SocketAddress to) {
-        IOException named;
-        if (e instanceof ConnectException) {
-            named = new ConnectException("connect to " + to + ": " + e.getMessage());
-            named.initCause(e);
-        } else {
-            named = IoErrors.classify(e, "connect to " + to);
-            if (named == e && (e.getClass() == IOException.class || e.getClass() == java.net.SocketException.class)) {
-                named = new java.net.SocketException("connect to " + to + ": " + e.getMessage());
-                named.initCause(e);
-            }
-        }
-        return new UncheckedIOException(named);
+        return IoErrors.unchecked(e, "connect to " + to);
     }
 
     static UncheckedIOException error(IOException e, String what) {

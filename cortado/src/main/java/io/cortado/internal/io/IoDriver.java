@@ -145,6 +145,11 @@ public final class IoDriver {
         if (sel == null || shutdown || !selectLock.tryLock()) {
             return 0;
         }
+        return selectNowAndUnlock(sel);
+    }
+
+    /** Under {@link #selectLock}: collects without blocking, wakes the waiters, releases the lock. */
+    private int selectNowAndUnlock(Selector sel) {
         try {
             sel.selectNow(collector);
             return dispatchLocked();
@@ -244,12 +249,9 @@ public final class IoDriver {
             Thread.currentThread().interrupt();
         }
         try {
-            sel.selectNow(collector);
-            dispatchLocked();
-        } catch (IOException | ClosedSelectorException e) {
-            // shutting down, or the selector failed: the next park reports it
-        } finally {
-            selectLock.unlock();
+            selectNowAndUnlock(sel);
+        } catch (UncheckedIOException selectorFailed) {
+            // a close does not fail for the selector: the next park reports it
         }
     }
 
