@@ -232,6 +232,7 @@ public final class AsyncRuntime implements AutoCloseable {
         private int workerThreads = Runtime.getRuntime().availableProcessors();
         private String threadNamePrefix = "cortado";
         private boolean metricsPollTiming;
+        private boolean captureSpawnLocations;
         private int maxBlockingThreads = 512;
         private Duration threadKeepAlive = Duration.ofSeconds(10);
         private int eventInterval = 61;
@@ -393,12 +394,23 @@ public final class AsyncRuntime implements AutoCloseable {
         }
 
         /**
-         * @param on whether to time every poll for {@link RuntimeMetrics#busyTime} and
-         *           {@link RuntimeMetrics#pollDurationHistogram()} (two clock reads per poll; default false)
+         * @param on whether to time every poll for {@link RuntimeMetrics#busyTime},
+         *           {@link RuntimeMetrics#pollDurationHistogram()} and {@link RuntimeMetrics#scheduleLatencyHistogram()}
+         *           (two clock reads per poll and one per wake; default false)
          * @return this builder
          */
         public Builder metricsPollTiming(boolean on) {
             this.metricsPollTiming = on;
+            return this;
+        }
+
+        /**
+         * @param on whether each spawn records the line that spawned the task, for {@link Handle#dump()} (a stack walk
+         *           per spawn, a few microseconds: for debugging, like Kotlin's creation stack traces; default false)
+         * @return this builder
+         */
+        public Builder captureSpawnLocations(boolean on) {
+            this.captureSpawnLocations = on;
             return this;
         }
 
@@ -410,7 +422,7 @@ public final class AsyncRuntime implements AutoCloseable {
             IoDriver io = new IoDriver(time);
             if (!multiThread) {
                 CurrentThreadScheduler scheduler = new CurrentThreadScheduler(eventInterval, globalQueueInterval,
-                        blocking, time, io, unhandled, metricsPollTiming);
+                        blocking, time, io, unhandled, metricsPollTiming, captureSpawnLocations);
                 AsyncRuntime rt = new AsyncRuntime(scheduler);
                 scheduler.bindHandle(rt.handle);
                 return rt;
@@ -418,7 +430,7 @@ public final class AsyncRuntime implements AutoCloseable {
             MultiThreadScheduler scheduler = new MultiThreadScheduler(new MultiThreadScheduler.Config(
                     workerThreads, eventInterval, globalQueueInterval, threadNamePrefix, seed, onThreadStart,
                     onThreadStop, onThreadPark, onThreadUnpark, unhandled, blockedWorkerThreshold, onBlockedWorker,
-                    metricsPollTiming),
+                    metricsPollTiming, captureSpawnLocations),
                     blocking, time, io);
             AsyncRuntime rt = new AsyncRuntime(scheduler);
             scheduler.start(rt.handle);

@@ -123,8 +123,9 @@ public final class Handle {
     }
 
     /**
-     * Lists every live task: id, name, state, priority, and what it waits on where its leaf future said (see
-     * {@link Context#waitingOn}); print it for a readable report.
+     * Lists every live task: id, name, state, priority, how long since its last poll began, what it waits on where
+     * its leaf future said (see {@link Context#waitingOn}), and where it was spawned if the runtime was built with
+     * {@link AsyncRuntime.Builder#captureSpawnLocations}; print it for a readable report.
      *
      * @return the dump
      */
@@ -134,7 +135,9 @@ public final class Handle {
             Object w = t.waitingOnRacy();
             String state = t.stateName();
             if (!state.equals("complete")) {
-                out.add(new TaskDump.Task(t.id(), t.name(), t.priority(), state, w == null ? null : String.valueOf(w)));
+                StackTraceElement at = t.spawnLocation();
+                out.add(new TaskDump.Task(t.id(), t.name(), t.priority(), state, core.sinceLastPoll(t),
+                        w == null ? null : String.valueOf(w), at == null ? null : at.toString()));
             }
         }
         return new TaskDump(out);

@@ -10,11 +10,12 @@ import java.util.Arrays;
  * read without stopping the runtime, each one exact but possibly a moment stale relative to the others. Stable API
  * (Tokio still marks most of these unstable).
  *
- * <p>Poll timing ({@link #busyTime}, {@link #pollDurationHistogram()}) costs two clock reads per poll, so it is
- * collected only when the runtime was built with {@link AsyncRuntime.Builder#metricsPollTiming(boolean)}; otherwise
+ * <p>Poll timing ({@link #busyTime}, {@link #pollDurationHistogram()}, {@link #scheduleLatencyHistogram()}) costs
+ * two clock reads per poll and one per wake, so it is collected only when the runtime was built with {@link AsyncRuntime.Builder#metricsPollTiming(boolean)}; otherwise
  * those read zero.
  */
 public final class RuntimeMetrics {
+    private static final int BUCKETS = MetricsData.BUCKETS;
     private final MetricsData d;
 
     /** Made by {@link Handle#metrics()} from the runtime's raw numbers. */
@@ -72,6 +73,14 @@ public final class RuntimeMetrics {
         return d.localQueueDepths()[check(worker)];
     }
 
+    /**
+     * @return tasks waiting in the runtime's shared queues now: the global (inject) queue, where tasks woken or
+     * spawned off the workers land, and the control-plane queue
+     */
+    public int globalQueueDepth() {
+        return d.globalQueueDepth();
+    }
+
     /** @return threads of the blocking pool, busy or idle */
     public int blockingThreads() {
         return d.blockingThreads();
@@ -94,15 +103,29 @@ public final class RuntimeMetrics {
 
     /**
      * @return poll durations of all workers: element {@code i} counts polls shorter than
-     * {@link #pollBucketUpperBound(int) pollBucketUpperBound(i)} (and not shorter than the previous bound); the last
-     * bucket counts everything longer
+     * {@link #bucketUpperBound(int) bucketUpperBound(i)} (and not shorter than the previous bound); the last bucket
+     * counts everything longer (zero without poll timing)
      */
     public long[] pollDurationHistogram() {
         return d.pollBuckets().clone();
     }
 
-    /** @return the upper bound of poll-duration bucket {@code i}: 2^(i+10) ns, about 1 µs, 2 µs, 4 µs, ... */
-    public static Duration pollBucketUpperBound(int i) {
+    /**
+     * @return schedule latency of all workers, in the same buckets: how long each polled task waited from being
+     * scheduled (spawned, woken, or re-queued after a yield) to its poll beginning (zero without poll timing)
+     */
+    public long[] scheduleLatencyHistogram() {
+        return d.scheduleBuckets().clone();
+    }
+
+    /**
+     * @param i a bucket index, in [0, {@link #pollDurationHistogram()}.length)
+     * @return the upper bound of histogram bucket {@code i}: 2^(i+10) ns, about 1 µs, 2 µs, 4 µs, ...
+     */
+    public static Duration bucketUpperBound(int i) {
+        if (i < 0 || i >= BUCKETS) {
+            throw new IllegalArgumentException("i : " + i + " (expected: in [0, " + BUCKETS + "))");
+        }
         return Duration.ofNanos(1L << (i + 10));
     }
 

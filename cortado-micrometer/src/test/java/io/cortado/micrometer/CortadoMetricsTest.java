@@ -38,6 +38,15 @@ class CortadoMetricsTest extends io.cortado.testing.RuntimeTestBase {
             assertTrue(busy > 0, "busy time with poll timing on");
             assertTrue(registry.get("cortado.blocking.threads").gauge().value() >= 1);
             assertEquals(2, registry.get("cortado.worker.local.queue.depth").gauges().size());
+            assertEquals(0.0, registry.get("cortado.global.queue.depth").gauge().value());
+            double allPolls = registry.get("cortado.poll.duration.buckets").tag("le", "+Inf").functionCounter().count();
+            assertEquals(rt.handle().metrics().totalPolls(), allPolls, "the +Inf bucket counts every poll");
+            double waits = registry.get("cortado.schedule.latency.buckets").tag("le", "+Inf").functionCounter()
+                    .count();
+            assertEquals(allPolls, waits, "every poll's wait is counted");
+            double underOneMicro = registry.get("cortado.schedule.latency.buckets").tag("le", "1.024E-6")
+                    .functionCounter().count();
+            assertTrue(underOneMicro <= waits, "cumulative buckets");
         }
     }
 }

@@ -44,6 +44,13 @@ public interface RuntimeCore {
     /** @return the live tasks now (for dumps) */
     java.util.List<io.cortado.internal.task.TaskCell<?>> liveTasks();
 
+    /**
+     * @param task a task of this runtime
+     * @return how long ago its last poll began, to about a millisecond, or {@code null} if it was never polled or its
+     * last stamp is a schedule time (see {@code TaskCell.stamp})
+     */
+    java.time.Duration sinceLastPoll(io.cortado.internal.task.TaskCell<?> task);
+
     /** @return a snapshot of the runtime's metrics */
     MetricsData metrics();
 

@@ -7,12 +7,17 @@ import io.cortado.Poll;
 import io.cortado.RuntimeMetrics;
 import io.cortado.Task;
 import io.cortado.testing.RuntimeTestBase;
+import io.cortado.Futures;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,11 +73,14 @@ class MetricsTest extends RuntimeTestBase {
             assertTrue(busy > 0, "poll timing on: busy time recorded");
             assertEquals(m.totalPolls(), Arrays.stream(m.pollDurationHistogram()).sum(),
                     "every timed poll is in the histogram");
+            assertEquals(m.totalPolls(), Arrays.stream(m.scheduleLatencyHistogram()).sum(),
+                    "every poll was scheduled first, and its wait is in the schedule-latency histogram");
+            assertEquals(0, m.globalQueueDepth(), "nothing left queued");
             assertTrue(m.blockingThreads() >= 1, "a blocking thread was started");
             assertTrue(m.pollTiming());
             assertEquals(flavor.equals("current") ? "current_thread" : "multi_thread", m.flavor());
             assertThrows(IllegalArgumentException.class, () -> m.pollCount(workers));
-            assertEquals(1024, RuntimeMetrics.pollBucketUpperBound(0).toNanos());
+            assertEquals(1024, RuntimeMetrics.bucketUpperBound(0).toNanos());
         }
     }
 
@@ -102,6 +110,59 @@ class MetricsTest extends RuntimeTestBase {
             assertTrue(parks > 0, "workers parked between bursts");
             assertTrue(m.totalPolls() >= 20 * 50 * 2);
             assertEquals(0, Arrays.stream(m.pollDurationHistogram()).sum());
+            assertEquals(0, Arrays.stream(m.scheduleLatencyHistogram()).sum());
+        }
+    }
+
+    @Test
+    void theGlobalQueueDepthCountsTasksSpawnedOffTheRuntime() {
+        // Current-thread: tasks spawned from a thread that is not driving the runtime wait in its inject queue.
+        try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
+            List<JoinHandle<Integer>> hs = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                hs.add(rt.spawn(Task.yieldNow().map(v -> 1)));
+            }
+            assertEquals(7, rt.handle().metrics().globalQueueDepth());
+            for (JoinHandle<Integer> h : hs) {
+                rt.blockOn(h);
+            }
+            assertEquals(0, rt.handle().metrics().globalQueueDepth());
+        }
+        // Multi-thread: both workers held inside a poll, so what is spawned from outside stays in the inject queue.
+        try (AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(2)
+                .blockedWorkerThreshold(Duration.ZERO).build()) {
+            CountDownLatch inside = new CountDownLatch(2);
+            CountDownLatch release = new CountDownLatch(1);
+            List<JoinHandle<Integer>> blockers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                blockers.add(rt.spawn(Futures.lazy(() -> {
+                    inside.countDown();
+                    awaitLatch(release);
+                    return 0;
+                })));
+            }
+            awaitLatch(inside);
+            List<JoinHandle<Integer>> hs = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                hs.add(rt.spawn(Task.yieldNow().map(v -> 1)));
+            }
+            assertEquals(9, rt.handle().metrics().globalQueueDepth(), "nine tasks in the inject queue");
+            release.countDown();
+            for (JoinHandle<Integer> h : hs) {
+                rt.blockOn(h);
+            }
+            for (JoinHandle<Integer> h : blockers) {
+                rt.blockOn(h);
+            }
+            assertEquals(0, rt.handle().metrics().globalQueueDepth());
+        }
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(30, TimeUnit.SECONDS), "latch");
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
         }
     }
 }

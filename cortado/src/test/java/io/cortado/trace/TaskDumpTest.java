@@ -21,6 +21,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code Handle.dump()}: every live task, and what it waits on. */
@@ -28,7 +29,8 @@ class TaskDumpTest extends RuntimeTestBase {
 
     @Test
     void theDumpShowsEachTaskAndWhatItWaitsOn() {
-        try (AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(2).build()) {
+        try (AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(2).captureSpawnLocations(true)
+                .build()) {
             Mpsc.Channel<Integer> ch = Mpsc.bounded(4);
             JoinHandle<Integer> consumer = Task.builder().name("consumer").spawnOn(rt.handle(), ch.receiver().recv());
             JoinHandle<Void> sleeper = Task.builder().name("sleeper")
@@ -52,8 +54,18 @@ class TaskDumpTest extends RuntimeTestBase {
                     byName.get("reader").waitingOn());
             assertEquals("idle", byName.get("consumer").state());
             assertTrue(byName.get("consumer").id() > 0);
-            String text = dump.toString();
-            assertTrue(text.contains("live tasks") && text.contains("consumer") && text.contains("waiting on"), text);
+            for (TaskDump.Task t : dump.tasks()) {
+                assertTrue(t.spawnedAt().startsWith(TaskDumpTest.class.getName() + ".theDumpShowsEachTaskAndWhatItWaitsOn("),
+                        "the spawn location is the test's line, not the runtime's: " + t.spawnedAt());
+                assertTrue(t.sinceLastPoll() != null && t.sinceLastPoll().compareTo(Duration.ofMinutes(1)) < 0,
+                        t + ": polled once, moments ago");
+            }
+            // The consumer stays idle: the time since its last poll grows.
+            awaitCondition(() -> rt.handle().dump().tasks().stream().filter(t -> t.name().equals("consumer"))
+                    .allMatch(t -> t.sinceLastPoll().toMillis() >= 30), "30 ms since the consumer's poll");
+            String text = rt.handle().dump().toString();
+            assertTrue(text.contains("live tasks") && text.contains("consumer") && text.contains("waiting on")
+                    && text.contains("last polled") && text.contains("spawned at"), text);
 
             ch.sender().trySend(7);
             assertEquals(7, rt.blockOn(joiner));
@@ -64,6 +76,18 @@ class TaskDumpTest extends RuntimeTestBase {
             client.close();
             server.close();
             l.close();
+        }
+    }
+
+    @Test
+    void aTaskNeverPolledHasNoLastPollAndNoLocationUnlessAsked() {
+        try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
+            JoinHandle<Integer> h = Task.builder().name("queued").spawnOn(rt.handle(), Futures.ready(3));
+            TaskDump.Task t = rt.handle().dump().tasks().getFirst(); // spawned from outside, not yet driven
+            assertEquals("scheduled", t.state());
+            assertNull(t.sinceLastPoll(), "never polled");
+            assertNull(t.spawnedAt(), "spawn locations are captured only when the builder asks");
+            assertEquals(3, rt.blockOn(h));
         }
     }
 }

@@ -63,7 +63,6 @@ public final class CurrentThreadScheduler extends SchedulerBase {
     private final ConcurrentLinkedQueue<TaskCell<?>> control = new ConcurrentLinkedQueue<>();
     private static final int CONTROL_STREAK = 16;
     private int controlStreak;
-    private final boolean pollTiming;
     private final WorkerStats stats = new WorkerStats();
     /** Tasks run since the reactor was last polled (rule 6); core owner only. */
     private int sinceIoPoll;
@@ -77,6 +76,8 @@ public final class CurrentThreadScheduler extends SchedulerBase {
     private final UnhandledExceptionPolicy unhandled;
     private volatile Handle handle;
     private int tick;
+    /** The coarse clock of task stamps ({@code TaskCell.stamp}); core owner only. */
+    private int coarse = 1;
     /** Rounds in a row that found nothing to run: the first sweeps a little, later ones more (core owner only). */
     private int idleRounds;
 
@@ -87,9 +88,8 @@ public final class CurrentThreadScheduler extends SchedulerBase {
      */
     public CurrentThreadScheduler(int eventInterval, int globalQueueInterval, BlockingPool blocking,
                                   TimeDriver time, IoDriver io, UnhandledExceptionPolicy unhandled,
-                                  boolean pollTiming) {
-        super(new OwnedTasks(1, 4), blocking, time, io);
-        this.pollTiming = pollTiming;
+                                  boolean pollTiming, boolean captureSpawnLocations) {
+        super(new OwnedTasks(1, 4), blocking, time, io, pollTiming, captureSpawnLocations);
         this.unhandled = unhandled;
         this.eventInterval = eventInterval;
         this.globalQueueInterval = globalQueueInterval;
@@ -108,6 +108,9 @@ public final class CurrentThreadScheduler extends SchedulerBase {
     public void schedule(TaskCell<?> task) {
         if (tasksShutDown) {
             return; // every task is complete after shutdown (rule 6); nothing to run, nothing to keep
+        }
+        if (timed) {
+            task.stampScheduled(System.nanoTime());
         }
         if (task.priority() == Priority.CONTROL) {
             control.add(task);
@@ -234,11 +237,17 @@ public final class CurrentThreadScheduler extends SchedulerBase {
             if (sinceIoPoll >= eventInterval || sinceIoPoll > 0 && local.isEmpty() && inject.isEmpty()) {
                 sinceIoPoll = 0;
                 pollIo(); // rule 5: a busy core still serves ready channels
+                coarse = coarseNow(); // the clock of dump stamps, refreshed here and after each park
             }
             int ran = 0;
             TaskCell<?> task;
             while (ran < eventInterval && (task = nextTask()) != null) {
-                long t0 = pollTiming ? System.nanoTime() : 0;
+                long t0 = timed ? System.nanoTime() : 0;
+                if (t0 != 0) {
+                    stampTimed(this, task, stats, t0);
+                } else {
+                    task.stampPolled(coarse);
+                }
                 task.run();
                 if (t0 != 0) {
                     stats.polled(System.nanoTime() - t0);
@@ -279,6 +288,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 } else {
                     me.parkNanos(tidy);
                 }
+                coarse = coarseNow();
                 continue;
             }
         }
@@ -316,11 +326,12 @@ public final class CurrentThreadScheduler extends SchedulerBase {
     @Override
     public MetricsData metrics() {
         long[] buckets = new long[WorkerStats.BUCKETS];
-        stats.addBuckets(buckets);
+        long[] waits = new long[WorkerStats.BUCKETS];
+        stats.addBuckets(buckets, waits);
         return new MetricsData(flavor(), aliveTasks(), new long[]{stats.polls()}, new long[1],
                 new long[]{stats.parks()}, new long[]{stats.busyNanos()}, new long[]{stats.budgetYields()},
-                new int[]{local.size()}, blocking.threadCount(), blocking.idleCount(), blocking.inFlight(), buckets,
-                pollTiming);
+                new int[]{local.size()}, inject.size() + control.size(), blocking.threadCount(),
+                blocking.idleCount(), blocking.inFlight(), buckets, waits, timed);
     }
 
     /** Rule 3. */

@@ -109,12 +109,14 @@ public final class MultiThreadScheduler extends SchedulerBase {
     public record Config(int workers, int eventInterval, int globalQueueInterval, String namePrefix, long seed,
                          Runnable onThreadStart, Runnable onThreadStop, Runnable onThreadPark,
                          Runnable onThreadUnpark, UnhandledExceptionPolicy unhandled,
-                         Duration blockedThreshold, Consumer<BlockedWorker> onBlocked, boolean pollTiming) {
+                         Duration blockedThreshold, Consumer<BlockedWorker> onBlocked, boolean pollTiming,
+                         boolean captureSpawnLocations) {
     }
 
     /** @param config the settings @param blocking the blocking pool */
     public MultiThreadScheduler(Config config, BlockingPool blocking, TimeDriver time, IoDriver io) {
-        super(new OwnedTasks(config.workers(), 4 * config.workers()), blocking, time, io);
+        super(new OwnedTasks(config.workers(), 4 * config.workers()), blocking, time, io, config.pollTiming(),
+                config.captureSpawnLocations());
         this.config = config;
         this.idle = new Idle(config.workers());
         this.workers = new Worker[config.workers()];
@@ -170,6 +172,9 @@ public final class MultiThreadScheduler extends SchedulerBase {
 
     /** Rule 1: control queue, inject queue, or this worker's LIFO slot (a wake) or queue (a yield). */
     private void enqueue(TaskCell<?> task, boolean yield) {
+        if (timed) {
+            task.stampScheduled(System.nanoTime());
+        }
         Worker w = task.priority() == Priority.CONTROL ? null : currentWorker();
         if (w == null) {
             if (task.priority() == Priority.CONTROL) {
@@ -276,6 +281,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
                     time.process(FIRE_BATCH); // rule 7: a busy worker fires due timers on its maintenance tick
                 }
                 pollIo(); // rule 8: and looks at the reactor
+                w.coarse = coarseNow(); // the clock of dump stamps, refreshed here and after each park
             }
             TaskCell<?> task = nextTask(w);
             if (task == null) {
@@ -388,7 +394,12 @@ public final class MultiThreadScheduler extends SchedulerBase {
 
     private void runOne(WorkerThread thread, Worker w, TaskCell<?> task) {
         w.beginPoll(task);
-        long t0 = config.pollTiming() ? System.nanoTime() : 0;
+        long t0 = timed ? System.nanoTime() : 0;
+        if (t0 != 0) {
+            stampTimed(this, task, w.stats, t0);
+        } else {
+            task.stampPolled(w.coarse);
+        }
         try {
             task.run();
             if (t0 != 0 && thread.worker == w) {
@@ -473,6 +484,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         if (shutdown) {
             idle.unparkById(w.index);
         }
+        w.coarse = coarseNow();
         RuntimeEvents.unparked(w.index);
         runHook(config.onThreadUnpark());
     }
@@ -656,6 +668,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         long[] yields = new long[n];
         int[] depths = new int[n];
         long[] buckets = new long[WorkerStats.BUCKETS];
+        long[] waits = new long[WorkerStats.BUCKETS];
         for (int i = 0; i < n; i++) {
             Worker w = workers[i];
             polls[i] = w.polls();
@@ -664,10 +677,11 @@ public final class MultiThreadScheduler extends SchedulerBase {
             busy[i] = w.stats.busyNanos();
             yields[i] = w.stats.budgetYields();
             depths[i] = w.queue.size();
-            w.stats.addBuckets(buckets);
+            w.stats.addBuckets(buckets, waits);
         }
         return new MetricsData(flavor(), aliveTasks(), polls, steals, parks, busy, yields, depths,
-                blocking.threadCount(), blocking.idleCount(), blocking.inFlight(), buckets, config.pollTiming());
+                inject.depth() + control.size(), blocking.threadCount(), blocking.idleCount(), blocking.inFlight(),
+                buckets, waits, timed);
     }
 
     /** @return the number of parked workers (a snapshot) */
@@ -751,6 +765,8 @@ public final class MultiThreadScheduler extends SchedulerBase {
         /** The LIFO slot: plain (owner only) unless {@link #LIFO_STEALABLE}, then accessed atomically. */
         private TaskCell<?> lifo;
         boolean searching;
+        /** The coarse clock of task stamps ({@code TaskCell.stamp}): refreshed on maintenance ticks and unparks. */
+        int coarse = 1;
         int tick;
         int controlStreak;
         int generation;

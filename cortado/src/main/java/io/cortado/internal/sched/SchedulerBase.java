@@ -35,12 +35,54 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
     volatile boolean shutdown;
     /** The task failure that shut the runtime down, if the unhandled-exception policy did. */
     volatile Throwable shutdownCause;
+    /** Whether polls are timed (poll durations, busy time, schedule latency): two clock reads per poll. */
+    final boolean timed;
+    /** Whether each spawn records its caller's frame for dumps (a stack walk per spawn). */
+    private final boolean captureSpawns;
+    private final long clockOrigin = System.nanoTime();
 
-    SchedulerBase(OwnedTasks owned, BlockingPool blocking, TimeDriver time, IoDriver io) {
+    SchedulerBase(OwnedTasks owned, BlockingPool blocking, TimeDriver time, IoDriver io, boolean timed,
+                  boolean captureSpawns) {
         this.owned = owned;
         this.blocking = blocking;
         this.time = time;
         this.io = io;
+        this.timed = timed;
+        this.captureSpawns = captureSpawns;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Task stamps (TaskCell.stamp): a coarse clock for dumps, an exact one for schedule latency
+
+    /** @return the coarse time of {@code nanoTime}: units of 2^20 ns since the runtime started, in [1, 2^31 - 1] */
+    final int coarseOf(long nanoTime) {
+        return (int) (((nanoTime - clockOrigin) >>> 20) % Integer.MAX_VALUE) + 1;
+    }
+
+    /** @return the coarse time now */
+    final int coarseNow() {
+        return coarseOf(System.nanoTime());
+    }
+
+    /**
+     * Stamps a task about to be polled on a timed runtime, and counts how long it waited since it was scheduled.
+     *
+     * @param t0 the poll's start ({@code System.nanoTime()})
+     */
+    static void stampTimed(SchedulerBase self, TaskCell<?> task, WorkerStats stats, long t0) {
+        int prev = task.stampPolled(self.coarseOf(t0));
+        if ((prev & TaskCell.SCHEDULED_TAG) != 0) {
+            stats.scheduled((long) (((int) (t0 >>> 10) - prev) & Integer.MAX_VALUE) << 10);
+        }
+    }
+
+    @Override
+    public final java.time.Duration sinceLastPoll(TaskCell<?> task) {
+        int stamp = task.stampRacy();
+        if (stamp <= 0) {
+            return null; // never polled, or a schedule time
+        }
+        return java.time.Duration.ofNanos((long) Math.floorMod(coarseNow() - stamp, Integer.MAX_VALUE) << 20);
     }
 
     @Override
@@ -68,6 +110,9 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
     public final <T> JoinHandle<T> spawn(Future<T> future, String name, Priority priority) {
         Objects.requireNonNull(future, "future");
         TaskCell<T> task = new TaskCell<>(future, this, name, priority);
+        if (captureSpawns) {
+            task.spawnedAt(SpawnSite.caller());
+        }
         if (!owned.bind(task, ownerSlot())) {
             task.shutdown();
             return task;

@@ -9,8 +9,8 @@ import java.lang.invoke.VarHandle;
  * values in order, possibly slightly stale, never torn.
  */
 final class WorkerStats {
-    /** Poll-duration buckets: bucket {@code i} counts polls under 2^(i+10) ns (about 1 µs, 2 µs, 4 µs ...). */
-    static final int BUCKETS = 24;
+    /** Histogram buckets: bucket {@code i} counts durations under 2^(i+10) ns (about 1 µs, 2 µs, 4 µs ...). */
+    static final int BUCKETS = io.cortado.internal.MetricsData.BUCKETS;
     private static final VarHandle POLLS;
     private static final VarHandle STEALS;
     private static final VarHandle PARKS;
@@ -38,6 +38,8 @@ final class WorkerStats {
     private long busyNanos;
     private long budgetYields;
     private final long[] pollBuckets = new long[BUCKETS];
+    /** Schedule latency (wake to poll) buckets, same bounds (only when the runtime times polls). */
+    private final long[] scheduleBuckets = new long[BUCKETS];
 
     void ran() {
         POLLS.setOpaque(this, polls + 1);
@@ -62,8 +64,17 @@ final class WorkerStats {
     /** Records one timed poll (only when the runtime times polls). */
     void polled(long nanos) {
         BUSY.setOpaque(this, busyNanos + nanos);
+        count(pollBuckets, nanos);
+    }
+
+    /** Records one task's wait from being scheduled to being polled (only when the runtime times polls). */
+    void scheduled(long nanos) {
+        count(scheduleBuckets, nanos);
+    }
+
+    private static void count(long[] buckets, long nanos) {
         int b = Math.clamp(64 - Long.numberOfLeadingZeros(nanos >>> 10), 0, BUCKETS - 1);
-        BUCKET.setOpaque(pollBuckets, b, pollBuckets[b] + 1);
+        BUCKET.setOpaque(buckets, b, buckets[b] + 1);
     }
 
     long steals() {
@@ -82,10 +93,11 @@ final class WorkerStats {
         return (long) YIELDS.getOpaque(this);
     }
 
-    /** Adds this worker's poll-duration buckets into {@code into}. */
-    void addBuckets(long[] into) {
+    /** Adds this worker's poll-duration buckets into {@code polls} and its schedule-latency ones into {@code waits}. */
+    void addBuckets(long[] polls, long[] waits) {
         for (int i = 0; i < BUCKETS; i++) {
-            into[i] += (long) BUCKET.getOpaque(pollBuckets, i);
+            polls[i] += (long) BUCKET.getOpaque(pollBuckets, i);
+            waits[i] += (long) BUCKET.getOpaque(scheduleBuckets, i);
         }
     }
 }

@@ -92,6 +92,9 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     /** Initial state of a spawned task: about to be scheduled, output wanted. */
     static final int INITIAL = NOTIFIED | JOIN_INTEREST;
 
+    /** The tag of a schedule-time {@link #stamp}. */
+    public static final int SCHEDULED_TAG = Integer.MIN_VALUE;
+
     private static final VarHandle STATE;
     private static final VarHandle ID;
     private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
@@ -131,9 +134,26 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     @SuppressWarnings("unused")
     private volatile int state;
 
+    private static final Priority[] PRIORITIES = Priority.values();
+
     private final Scheduler scheduler;
-    private final String name;
-    private final Priority priority;
+    /** The task's name (a {@code String}, or {@code null}), or a {@link Labelled} when its spawn site was captured. */
+    private Object label;
+    /** The priority's ordinal: a byte beside {@code selfWoken}, so the cell keeps its 72 bytes. */
+    private final byte priority;
+    /**
+     * When the task last changed hands, for dumps and the schedule-latency histogram (a report, never a decision):
+     * <ul>
+     *   <li>0: never polled;</li>
+     *   <li>{@link #SCHEDULED_TAG} set: the time it was scheduled, in units of 2^10 ns modulo 2^31 (only on runtimes
+     *       that time polls: the scheduler writes it before it publishes the task to a queue);</li>
+     *   <li>otherwise: the runtime's coarse time when its last poll began (units of 2^20 ns, about 1 ms, since the
+     *       runtime started, plus one), written by the thread about to run it.</li>
+     * </ul>
+     * Plain: the writes are ordered by the queue hand-offs that move the task; dumps read it racily (an int is never
+     * torn).
+     */
+    private int stamp;
     /** What the last poll returned Pending on ({@link Context#waitingOn}); plain: read racily by dumps only. */
     private Object waitingOn;
     /**
@@ -198,8 +218,8 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
     public TaskCell(Future<T> future, Scheduler scheduler, String name, Priority priority) {
         this.future = Objects.requireNonNull(future, "future");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-        this.name = name;
-        this.priority = Objects.requireNonNull(priority, "priority");
+        this.label = name;
+        this.priority = (byte) Objects.requireNonNull(priority, "priority").ordinal();
         // A plain store: a volatile one would cost a full fence per spawn. Every thread that sees the task got it
         // through a queue, a lock or the spawner's own JoinHandle, each of which publishes it safely.
         STATE.set(this, INITIAL);
@@ -247,11 +267,57 @@ public final class TaskCell<T> extends BudgetedContext implements Waker, JoinHan
 
     /** @return the task's priority class */
     public Priority priority() {
-        return priority;
+        return PRIORITIES[priority];
+    }
+
+    /** A name with the place the task was spawned from (only when the runtime captures spawn locations). */
+    private record Labelled(String name, StackTraceElement spawnedAt) {
+    }
+
+    /**
+     * Records where the task was spawned; call before the task is published (plain write).
+     *
+     * @param at the spawning frame
+     */
+    public void spawnedAt(StackTraceElement at) {
+        label = new Labelled(label instanceof String n ? n : null, at);
+    }
+
+    /** @return where the task was spawned, if the runtime captured it, else {@code null} */
+    public StackTraceElement spawnLocation() {
+        return label instanceof Labelled l ? l.spawnedAt() : null;
+    }
+
+    /**
+     * Stamps the task as scheduled now (timed runtimes only; before the task is published to a queue).
+     *
+     * @param nanoTime {@code System.nanoTime()}
+     */
+    public void stampScheduled(long nanoTime) {
+        stamp = SCHEDULED_TAG | ((int) (nanoTime >>> 10) & Integer.MAX_VALUE);
+    }
+
+    /**
+     * Stamps the start of a poll, by the thread about to run the task.
+     *
+     * @param coarseNow the runtime's coarse time (see {@link #stamp})
+     * @return the previous stamp
+     */
+    public int stampPolled(int coarseNow) {
+        int prev = stamp;
+        stamp = coarseNow;
+        return prev;
+    }
+
+    /** @return the {@link #stamp} (for dumps; racy read) */
+    public int stampRacy() {
+        return stamp;
     }
 
     /** @return the task's name, or a description of its future if it has none */
     public String name() {
+        Object l = label;
+        String name = l instanceof Labelled lb ? lb.name() : (String) l;
         if (name != null) {
             return name;
         }

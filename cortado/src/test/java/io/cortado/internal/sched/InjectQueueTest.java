@@ -51,9 +51,11 @@ class InjectQueueTest extends RuntimeTestBase {
         q.pushBatch(ts.subList(1, 8).toArray(), 7);
         q.push(ts.get(8));
         q.push(ts.get(9));
+        assertEquals(10, q.depth());
         assertSame(ts.get(0), q.pop());
         TaskCell<?>[] out = new TaskCell<?>[4];
         assertEquals(4, q.popBatch(out, 4));
+        assertEquals(5, q.depth());
         for (int i = 0; i < 4; i++) {
             assertSame(ts.get(1 + i), out[i]);
         }
@@ -61,8 +63,11 @@ class InjectQueueTest extends RuntimeTestBase {
             assertSame(ts.get(i), q.pop());
         }
         assertTrue(q.isEmpty());
+        assertEquals(0, q.depth(), "the stub's re-links are not counted");
         q.push(ts.get(3)); // a popped task can be queued again
+        assertEquals(1, q.depth());
         assertSame(ts.get(3), q.pop());
+        assertEquals(0, q.depth());
     }
 
     @Test
@@ -86,6 +91,10 @@ class InjectQueueTest extends RuntimeTestBase {
             consumers[c] = Thread.ofPlatform().start(() -> {
                 TaskCell<?>[] buf = new TaskCell<?>[64];
                 while (!done.get() || !q.isEmpty()) {
+                    int depth = q.depth();
+                    if (depth < 0 || depth > 3 * perProducer) {
+                        throw new AssertionError("depth out of range: " + depth);
+                    }
                     if (batches) {
                         int n = q.popBatch(buf, 64);
                         for (int i = 0; i < n; i++) {
@@ -122,6 +131,7 @@ class InjectQueueTest extends RuntimeTestBase {
         for (Thread t : consumers) {
             t.join();
         }
+        assertEquals(0, q.depth(), "all taken: depth back to zero");
         int total = seen.get(0).size() + seen.get(1).size();
         assertEquals(3 * perProducer, total, "every task taken once");
         for (TaskCell<?> t : seen.get(0).keySet()) {
