@@ -51,6 +51,19 @@ public final class AsyncRuntime implements AutoCloseable {
     private final Handle handle;
     private volatile boolean isGlobal;
 
+    static {
+        io.cortado.internal.sim.SimRuntimes.install(config -> {
+            TimeDriver time = new TimeDriver(true);
+            CurrentThreadScheduler scheduler = new CurrentThreadScheduler(61, 31,
+                    new BlockingPool(1, Duration.ofSeconds(1).toNanos(), config.namePrefix()), time,
+                    new IoDriver(time), UnhandledExceptionPolicy.IGNORE, false, false);
+            scheduler.simulate(config);
+            AsyncRuntime rt = new AsyncRuntime(scheduler);
+            scheduler.bindHandle(rt.handle);
+            return rt;
+        });
+    }
+
     private AsyncRuntime(RuntimeCore core) {
         this.core = core;
         this.handle = new Handle(core);

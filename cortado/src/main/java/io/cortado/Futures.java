@@ -178,7 +178,7 @@ public final class Futures {
      * @return a future of the winner: its index and value
      */
     public static <T> Future<Selected<T>> select(List<? extends Future<? extends T>> branches) {
-        return new io.cortado.internal.future.SelectN<>(branches, java.util.concurrent.ThreadLocalRandom.current(),
+        return new io.cortado.internal.future.SelectN<>(branches, io.cortado.internal.Randoms.current(),
                 true, false);
     }
 
@@ -226,7 +226,7 @@ public final class Futures {
      */
     public static <T> Future<T> race(List<? extends Future<? extends T>> futures) {
         Future<Selected<T>> s = new io.cortado.internal.future.SelectN<>(futures,
-                java.util.concurrent.ThreadLocalRandom.current(), true, true);
+                io.cortado.internal.Randoms.current(), true, true);
         return s.map(Selected::value);
     }
 

@@ -29,7 +29,12 @@ class ModuleDescriptorTest extends RuntimeTestBase {
             d = ModuleDescriptor.read(in);
         }
         assertEquals("io.cortado", d.name());
-        Set<String> exports = d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+        Set<String> exports = d.exports().stream().filter(e -> !e.isQualified())
+                .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+        Set<String> qualified = d.exports().stream().filter(ModuleDescriptor.Exports::isQualified)
+                .map(e -> e.source() + " to " + e.targets()).collect(Collectors.toSet());
+        assertEquals(Set.of("io.cortado.internal.sim to [io.cortado.test]"), qualified,
+                "only the simulation seams are exported, and only to cortado-test");
         assertEquals(Set.of("io.cortado", "io.cortado.time", "io.cortado.sync", "io.cortado.stream",
                 "io.cortado.io", "io.cortado.net", "io.cortado.fs", "io.cortado.process", "io.cortado.signal",
                 "io.cortado.trace"),

@@ -54,6 +54,16 @@ public interface RuntimeCore {
     /** @return a snapshot of the runtime's metrics */
     MetricsData metrics();
 
+    /** @return the simulated network of a deterministic runtime, or {@code null}: sockets are the kernel's */
+    default io.cortado.internal.sim.SimNet simNet() {
+        return null;
+    }
+
+    /** @return the seeded generator of a deterministic runtime, or {@code null}: use a thread-local one */
+    default java.util.random.RandomGenerator random() {
+        return null;
+    }
+
     /** @return "current_thread" or "multi_thread" */
     String flavor();
 }

@@ -4,13 +4,17 @@ import io.cortado.Context;
 import io.cortado.Future;
 import io.cortado.Handle;
 import io.cortado.Poll;
+import io.cortado.internal.HandleAccess;
 import io.cortado.internal.io.Registration;
+import io.cortado.internal.sim.SimNet;
+import io.cortado.internal.sim.SimStream;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A non-blocking connect on the reactor, shared by TCP and Unix streams. Lazy: the socket is opened on the first
@@ -26,12 +30,17 @@ final class ConnectFuture<S> implements Future<S> {
     private final Opener opener;
     private final String kind;
     private final BiFunction<SocketChannel, Registration, S> wrap;
+    /** Wraps a simulated connection; {@code null} for a kind the simulation does not have (Unix sockets). */
+    private final Function<SimStream, S> simWrap;
+    /** The simulated connect, on a deterministic runtime. */
+    private Future<SimStream> sim;
     private SocketChannel ch;
     private Registration reg;
     private boolean done;
 
     ConnectFuture(Handle handle, SocketAddress to, Opener opener, String kind,
-                  BiFunction<SocketChannel, Registration, S> wrap) {
+                  BiFunction<SocketChannel, Registration, S> wrap, Function<SimStream, S> simWrap) {
+        this.simWrap = simWrap;
         this.handle = handle;
         this.to = to;
         this.opener = opener;
@@ -42,8 +51,20 @@ final class ConnectFuture<S> implements Future<S> {
     @Override
     public Poll<S> poll(Context cx) {
         try {
+            if (sim != null) {
+                return pollSim(cx);
+            }
             if (reg == null) {
                 Handle h = handle != null ? handle : Handle.current();
+                SimNet net = HandleAccess.core(h).simNet();
+                if (net != null) {
+                    if (simWrap == null) {
+                        throw new UnsupportedOperationException(kind + "s are not simulated: a deterministic "
+                                + "simulation has TCP and UDP only");
+                    }
+                    sim = net.connectTcp(to);
+                    return pollSim(cx);
+                }
                 try {
                     ch = opener.open();
                 } catch (IOException e) {
@@ -78,6 +99,15 @@ final class ConnectFuture<S> implements Future<S> {
         }
     }
 
+    private Poll<S> pollSim(Context cx) {
+        Poll<SimStream> p = sim.poll(cx);
+        if (!p.isReady()) {
+            return Poll.pending();
+        }
+        done = true;
+        return Poll.ready(simWrap.apply(p.value()));
+    }
+
     private Poll<S> connected() {
         done = true;
         reg.setWriteOp(SelectionKey.OP_WRITE);
@@ -90,7 +120,9 @@ final class ConnectFuture<S> implements Future<S> {
             return;
         }
         done = true;
-        if (reg != null) {
+        if (sim != null) {
+            sim.cancel();
+        } else if (reg != null) {
             reg.close(null);
         } else if (ch != null) {
             Net.closeQuietly(ch);

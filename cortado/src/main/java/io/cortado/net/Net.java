@@ -2,6 +2,7 @@ package io.cortado.net;
 
 import io.cortado.Handle;
 import io.cortado.internal.HandleAccess;
+import io.cortado.internal.sim.SimNet;
 import io.cortado.internal.io.IoDriver;
 import io.cortado.internal.io.Registration;
 import io.cortado.io.IoErrors;
@@ -15,6 +16,19 @@ import java.util.Objects;
 /** What the socket types share: finding the reactor, registering, and naming errors. */
 final class Net {
     private Net() {
+    }
+
+    /** @return the simulated network of {@code handle}'s runtime, or {@code null} (a real runtime) */
+    static SimNet simNet(Handle handle) {
+        return HandleAccess.core(Objects.requireNonNull(handle, "handle")).simNet();
+    }
+
+    /** Refuses a socket kind the simulation does not have. */
+    static void refuseInSimulation(Handle handle, String kind) {
+        if (simNet(handle) != null) {
+            throw new UnsupportedOperationException(kind + " are not simulated: a deterministic simulation has TCP "
+                    + "and UDP only");
+        }
     }
 
     /** @return the reactor of {@code handle} */

@@ -5,6 +5,8 @@ import io.cortado.Future;
 import io.cortado.Handle;
 import io.cortado.Poll;
 import io.cortado.internal.io.Registration;
+import io.cortado.internal.sim.SimListener;
+import io.cortado.internal.sim.SimStream;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,11 +20,26 @@ abstract sealed class SocketListener<S extends SocketStream> implements AutoClos
     final Handle handle;
     final ServerSocketChannel ch;
     final Registration reg;
+    /** The simulated listener on a deterministic runtime ({@code ch} and {@code reg} are then null), else null. */
+    final SimListener sim;
 
     SocketListener(Handle handle, ServerSocketChannel ch, Registration reg) {
         this.handle = handle;
         this.ch = ch;
         this.reg = reg;
+        this.sim = null;
+    }
+
+    SocketListener(Handle handle, SimListener sim) {
+        this.handle = handle;
+        this.ch = null;
+        this.reg = null;
+        this.sim = sim;
+    }
+
+    /** Wraps an accepted simulated connection (only TCP listeners are simulated). */
+    S wrapSimulated(SimStream s) {
+        throw new UnsupportedOperationException("not simulated");
     }
 
     /** Wraps an accepted channel, registered under {@code what}. */
@@ -54,6 +71,10 @@ abstract sealed class SocketListener<S extends SocketStream> implements AutoClos
      *                              {@link io.cortado.io.TooManyOpenFilesException}) or the listener is closed
      */
     public final S pollAccept(Context cx) {
+        if (sim != null) {
+            SimStream s = sim.pollAccept(cx);
+            return s == null ? null : wrapSimulated(s);
+        }
         for (; ; ) {
             int r = reg.pollReadyBudgeted(cx, Registration.READ);
             if (r < 0) {
@@ -77,7 +98,7 @@ abstract sealed class SocketListener<S extends SocketStream> implements AutoClos
 
     /** @return whether the listener is closed */
     public final boolean isClosed() {
-        return reg.isClosed();
+        return sim != null ? sim.isClosed() : reg.isClosed();
     }
 
     /**
@@ -86,11 +107,16 @@ abstract sealed class SocketListener<S extends SocketStream> implements AutoClos
      */
     @Override
     public void close() {
+        if (sim != null) {
+            sim.close();
+            return;
+        }
         reg.closeAndRelease();
     }
 
     @Override
     public String toString() {
-        return reg.what() + (reg.isClosed() ? " (closed)" : "");
+        String what = sim != null ? "simulated TCP listener " + sim.localAddress() : reg.what();
+        return what + (isClosed() ? " (closed)" : "");
     }
 }

@@ -2,6 +2,7 @@ package io.cortado.net;
 
 import io.cortado.Context;
 import io.cortado.internal.io.Registration;
+import io.cortado.internal.sim.SimStream;
 import io.cortado.io.AsyncRead;
 import io.cortado.io.AsyncWrite;
 
@@ -19,10 +20,19 @@ import java.nio.channels.SocketChannel;
 abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseable permits TcpStream, UnixStream {
     final SocketChannel ch;
     final Registration reg;
+    /** The simulated connection on a deterministic runtime ({@code ch} and {@code reg} are then null), else null. */
+    final SimStream sim;
 
     SocketStream(SocketChannel ch, Registration reg) {
         this.ch = ch;
         this.reg = reg;
+        this.sim = null;
+    }
+
+    SocketStream(SimStream sim) {
+        this.ch = null;
+        this.reg = null;
+        this.sim = sim;
     }
 
     /**
@@ -34,6 +44,9 @@ abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseab
     public final int pollRead(Context cx, ByteBuffer dst) {
         if (!dst.hasRemaining()) {
             return 0;
+        }
+        if (sim != null) {
+            return sim.pollRead(cx, dst);
         }
         for (; ; ) {
             int r = reg.pollReadyBudgeted(cx, Registration.READ);
@@ -63,6 +76,9 @@ abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseab
     public final int pollWrite(Context cx, ByteBuffer src) {
         if (!src.hasRemaining()) {
             return 0;
+        }
+        if (sim != null) {
+            return sim.pollWrite(cx, src);
         }
         for (; ; ) {
             int r = reg.pollReadyBudgeted(cx, Registration.WRITE);
@@ -95,6 +111,13 @@ abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseab
         if (want == 0) {
             return 0;
         }
+        if (sim != null) {
+            for (ByteBuffer b : srcs) {
+                if (b.hasRemaining()) {
+                    return sim.pollWrite(cx, b); // one buffer at a time: a short write, as a socket may do
+                }
+            }
+        }
         for (; ; ) {
             int r = reg.pollReadyBudgeted(cx, Registration.WRITE);
             if (r < 0) {
@@ -122,6 +145,10 @@ abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseab
      */
     @Override
     public final int pollShutdown(Context cx) {
+        if (sim != null) {
+            sim.shutdownOutput();
+            return 0;
+        }
         if (reg.isClosed()) {
             throw reg.closedError();
         }
@@ -145,6 +172,9 @@ abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseab
 
     /** @return the local address */
     public final SocketAddress localAddress() {
+        if (sim != null) {
+            return sim.localAddress();
+        }
         try {
             return ch.getLocalAddress();
         } catch (IOException e) {
@@ -154,6 +184,9 @@ abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseab
 
     /** @return the peer's address */
     public final SocketAddress peerAddress() {
+        if (sim != null) {
+            return sim.peerAddress();
+        }
         try {
             return ch.getRemoteAddress();
         } catch (IOException e) {
@@ -163,7 +196,7 @@ abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseab
 
     /** @return whether {@link #close} was called (or the runtime shut down) */
     public final boolean isClosed() {
-        return reg.isClosed();
+        return sim != null ? sim.isClosed() : reg.isClosed();
     }
 
     /**
@@ -172,6 +205,10 @@ abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseab
      */
     @Override
     public final void close() {
+        if (sim != null) {
+            sim.close();
+            return;
+        }
         reg.close(null);
     }
 
@@ -184,6 +221,7 @@ abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseab
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + reg.what() + (reg.isClosed() ? ", closed]" : "]");
+        String what = sim != null ? "simulated " + sim.localAddress() + " -> " + sim.peerAddress() : reg.what();
+        return getClass().getSimpleName() + "[" + what + (isClosed() ? ", closed]" : "]");
     }
 }

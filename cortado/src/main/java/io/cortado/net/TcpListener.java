@@ -3,6 +3,9 @@ package io.cortado.net;
 import io.cortado.Handle;
 import io.cortado.internal.Checks;
 import io.cortado.internal.io.Registration;
+import io.cortado.internal.sim.SimListener;
+import io.cortado.internal.sim.SimNet;
+import io.cortado.internal.sim.SimStream;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,6 +41,11 @@ public final class TcpListener extends SocketListener<TcpStream> {
         this.local = local;
     }
 
+    private TcpListener(Handle handle, SimListener sim) {
+        super(handle, sim);
+        this.local = sim.localAddress();
+    }
+
     /**
      * Binds a listener on the current runtime ({@code SO_REUSEADDR} on, backlog {@value #DEFAULT_BACKLOG}).
      *
@@ -65,6 +73,10 @@ public final class TcpListener extends SocketListener<TcpStream> {
         Objects.requireNonNull(handle, "handle");
         Objects.requireNonNull(address, "address");
         Checks.checkPositive(backlog, "backlog");
+        SimNet net = Net.simNet(handle);
+        if (net != null) {
+            return new TcpListener(handle, net.bindTcp(address, backlog));
+        }
         ServerSocketChannel ch;
         try {
             ch = ServerSocketChannel.open();
@@ -82,6 +94,11 @@ public final class TcpListener extends SocketListener<TcpStream> {
         }
         Registration reg = Net.register(handle, ch, SelectionKey.OP_ACCEPT, 0, "TCP listener " + local);
         return new TcpListener(handle, ch, reg, local);
+    }
+
+    @Override
+    TcpStream wrapSimulated(SimStream s) {
+        return new TcpStream(s);
     }
 
     @Override

@@ -3,7 +3,10 @@ package io.cortado.net;
 import io.cortado.Future;
 import io.cortado.Handle;
 import io.cortado.internal.Checks;
+import io.cortado.internal.HandleAccess;
 import io.cortado.internal.io.Registration;
+import io.cortado.internal.sim.SimNet;
+import io.cortado.internal.sim.SimStream;
 import io.cortado.time.TimeoutException;
 
 import java.io.IOException;
@@ -45,6 +48,10 @@ public final class TcpStream extends SocketStream {
         super(ch, reg);
     }
 
+    TcpStream(SimStream sim) {
+        super(sim);
+    }
+
     /**
      * Connects to {@code address} on the runtime that polls the returned future.
      *
@@ -55,7 +62,8 @@ public final class TcpStream extends SocketStream {
      */
     public static Future<TcpStream> connect(SocketAddress address) {
         Objects.requireNonNull(address, "address");
-        return new ConnectFuture<>(null, address, () -> open(address), "TCP connection", TcpStream::new);
+        return new ConnectFuture<>(null, address, () -> open(address), "TCP connection", TcpStream::new,
+                TcpStream::new);
     }
 
     /**
@@ -64,7 +72,8 @@ public final class TcpStream extends SocketStream {
     public static Future<TcpStream> connect(Handle handle, SocketAddress address) {
         Objects.requireNonNull(handle, "handle");
         Objects.requireNonNull(address, "address");
-        return new ConnectFuture<>(handle, address, () -> open(address), "TCP connection", TcpStream::new);
+        return new ConnectFuture<>(handle, address, () -> open(address), "TCP connection", TcpStream::new,
+                TcpStream::new);
     }
 
     /**
@@ -91,6 +100,12 @@ public final class TcpStream extends SocketStream {
 
             @Override
             public io.cortado.Poll<TcpStream> poll(io.cortado.Context cx) {
+                if (addresses == null) {
+                    SimNet net = HandleAccess.core(Handle.current()).simNet();
+                    if (net != null) {
+                        addresses = net.lookup(host); // the simulation's name service: no blocking lookup
+                    }
+                }
                 if (addresses == null) {
                     if (lookup == null) {
                         lookup = io.cortado.Task.spawnBlocking(() -> {
@@ -215,6 +230,10 @@ public final class TcpStream extends SocketStream {
     }
 
     private <T> void set(SocketOption<T> option, T value) {
+        if (sim != null) {
+            sim.setOption(option.name(), value);
+            return;
+        }
         try {
             ch.setOption(option, value);
         } catch (IOException e) {
@@ -223,6 +242,9 @@ public final class TcpStream extends SocketStream {
     }
 
     private <T> T get(SocketOption<T> option) {
+        if (sim != null) {
+            return option.type().cast(sim.option(option.name(), Boolean.FALSE)); // only boolean options are read
+        }
         try {
             return ch.getOption(option);
         } catch (IOException e) {

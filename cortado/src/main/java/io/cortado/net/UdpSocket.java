@@ -5,6 +5,8 @@ import io.cortado.Future;
 import io.cortado.Handle;
 import io.cortado.Poll;
 import io.cortado.internal.io.Registration;
+import io.cortado.internal.sim.SimDatagram;
+import io.cortado.internal.sim.SimNet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,10 +30,19 @@ import java.util.Objects;
 public final class UdpSocket implements AutoCloseable {
     private final DatagramChannel ch;
     private final Registration reg;
+    /** The simulated socket on a deterministic runtime ({@code ch} and {@code reg} are then null), else null. */
+    private final SimDatagram sim;
 
     private UdpSocket(DatagramChannel ch, Registration reg) {
         this.ch = ch;
         this.reg = reg;
+        this.sim = null;
+    }
+
+    private UdpSocket(SimDatagram sim) {
+        this.ch = null;
+        this.reg = null;
+        this.sim = sim;
     }
 
     /**
@@ -49,6 +60,10 @@ public final class UdpSocket implements AutoCloseable {
     public static UdpSocket bind(Handle handle, SocketAddress address) {
         Objects.requireNonNull(handle, "handle");
         Objects.requireNonNull(address, "address");
+        SimNet net = Net.simNet(handle);
+        if (net != null) {
+            return new UdpSocket(net.bindUdp(address));
+        }
         DatagramChannel ch;
         try {
             ch = address instanceof InetSocketAddress isa && isa.getAddress() instanceof Inet6Address
@@ -76,6 +91,10 @@ public final class UdpSocket implements AutoCloseable {
      */
     public void connect(SocketAddress peer) {
         Objects.requireNonNull(peer, "peer");
+        if (sim != null) {
+            sim.connect(peer);
+            return;
+        }
         try {
             ch.connect(peer);
         } catch (IOException e) {
@@ -89,6 +108,9 @@ public final class UdpSocket implements AutoCloseable {
      * @return the number of bytes sent (all of {@code src}), or {@link io.cortado.io.AsyncRead#PENDING}
      */
     public int pollSendTo(Context cx, ByteBuffer src, SocketAddress target) {
+        if (sim != null) {
+            return sim.pollSendTo(cx, src, target);
+        }
         for (; ; ) {
             int r = reg.pollReady(cx, Registration.WRITE);
             if (r < 0) {
@@ -113,6 +135,9 @@ public final class UdpSocket implements AutoCloseable {
      * @return the sender, or {@code null} after arranging a wake-up
      */
     public SocketAddress pollReceiveFrom(Context cx, ByteBuffer dst) {
+        if (sim != null) {
+            return sim.pollReceiveFrom(cx, dst);
+        }
         for (; ; ) {
             int r = reg.pollReadyBudgeted(cx, Registration.READ);
             if (r < 0) {
@@ -192,6 +217,9 @@ public final class UdpSocket implements AutoCloseable {
 
     /** @param on whether datagrams may be sent to broadcast addresses ({@code SO_BROADCAST}) */
     public void setBroadcast(boolean on) {
+        if (sim != null) {
+            return; // the simulation has no broadcast addresses; the option is accepted and has no effect
+        }
         try {
             ch.setOption(StandardSocketOptions.SO_BROADCAST, on);
         } catch (IOException e) {
@@ -201,6 +229,9 @@ public final class UdpSocket implements AutoCloseable {
 
     /** @return the local address */
     public SocketAddress localAddress() {
+        if (sim != null) {
+            return sim.localAddress();
+        }
         try {
             return ch.getLocalAddress();
         } catch (IOException e) {
@@ -210,6 +241,9 @@ public final class UdpSocket implements AutoCloseable {
 
     /** @return the connected peer, or {@code null} */
     public SocketAddress peerAddress() {
+        if (sim != null) {
+            return sim.peerAddress();
+        }
         try {
             return ch.getRemoteAddress();
         } catch (IOException e) {
@@ -220,6 +254,10 @@ public final class UdpSocket implements AutoCloseable {
     /** Closes the socket; pending sends and receives fail with a {@link java.nio.channels.ClosedChannelException}. */
     @Override
     public void close() {
+        if (sim != null) {
+            sim.close();
+            return;
+        }
         reg.close(null);
     }
 
@@ -229,6 +267,9 @@ public final class UdpSocket implements AutoCloseable {
 
     @Override
     public String toString() {
+        if (sim != null) {
+            return "simulated UDP socket " + sim.localAddress() + (sim.isClosed() ? " (closed)" : "");
+        }
         return reg.what() + (reg.isClosed() ? " (closed)" : "");
     }
 }

@@ -41,6 +41,7 @@ public final class UnixListener extends SocketListener<UnixStream> {
     public static UnixListener bind(Handle handle, Path path) {
         Objects.requireNonNull(handle, "handle");
         Objects.requireNonNull(path, "path");
+        Net.refuseInSimulation(handle, "Unix sockets");
         ServerSocketChannel ch;
         try {
             ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);

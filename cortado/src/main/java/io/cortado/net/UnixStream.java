@@ -31,7 +31,7 @@ public final class UnixStream extends SocketStream {
     public static Future<UnixStream> connect(Path path) {
         Objects.requireNonNull(path, "path");
         return new ConnectFuture<>(null, UnixDomainSocketAddress.of(path),
-                () -> SocketChannel.open(StandardProtocolFamily.UNIX), "Unix connection", UnixStream::new);
+                () -> SocketChannel.open(StandardProtocolFamily.UNIX), "Unix connection", UnixStream::new, null);
     }
 
     /** Connects on {@code handle}'s runtime; see {@link #connect(Path)}. */
@@ -39,6 +39,6 @@ public final class UnixStream extends SocketStream {
         Objects.requireNonNull(handle, "handle");
         Objects.requireNonNull(path, "path");
         return new ConnectFuture<>(handle, UnixDomainSocketAddress.of(path),
-                () -> SocketChannel.open(StandardProtocolFamily.UNIX), "Unix connection", UnixStream::new);
+                () -> SocketChannel.open(StandardProtocolFamily.UNIX), "Unix connection", UnixStream::new, null);
     }
 }

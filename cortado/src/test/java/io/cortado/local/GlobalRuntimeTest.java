@@ -27,6 +27,7 @@ class GlobalRuntimeTest extends RuntimeTestBase {
         cmd.addAll(List.of(props));
         cmd.add(GlobalRuntimeMain.class.getName());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close(); // its stdin pipe; left to the process reaper, it is closed at some later moment
         String out;
         try (var in = p.getInputStream()) {
             out = new String(in.readAllBytes(), StandardCharsets.UTF_8);

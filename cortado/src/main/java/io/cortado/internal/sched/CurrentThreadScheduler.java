@@ -2,6 +2,7 @@ package io.cortado.internal.sched;
 
 import io.cortado.Future;
 import io.cortado.Handle;
+import io.cortado.JoinHandle;
 import io.cortado.Poll;
 import io.cortado.Priority;
 import io.cortado.UnhandledExceptionPolicy;
@@ -58,6 +59,14 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class CurrentThreadScheduler extends SchedulerBase {
     private final ArrayDeque<TaskCell<?>> local = new ArrayDeque<>();
+    /**
+     * Deterministic mode ({@link #simulate}): the seeded generator that picks which ready task runs next, and the
+     * ready tasks it picks from (in place of {@link #local}, {@link #inject} and {@link #control}, which stay empty
+     * as long as nothing is woken from another thread). {@code null} in an ordinary runtime.
+     */
+    private java.util.SplittableRandom simRng;
+    private final java.util.ArrayList<TaskCell<?>> simReady = new java.util.ArrayList<>();
+    private io.cortado.internal.sim.SimNet simNet;
     private final ConcurrentLinkedQueue<TaskCell<?>> inject = new ConcurrentLinkedQueue<>();
     /** Control-plane tasks ({@link Priority#CONTROL}): run before the others, at most 16 in a row. */
     private final ConcurrentLinkedQueue<TaskCell<?>> control = new ConcurrentLinkedQueue<>();
@@ -112,7 +121,9 @@ public final class CurrentThreadScheduler extends SchedulerBase {
         if (timed) {
             task.stampScheduled(System.nanoTime());
         }
-        if (task.priority() == Priority.CONTROL) {
+        if (simRng != null && core.get() == Thread.currentThread()) {
+            simReady.add(task); // deterministic mode: every ready task is a candidate, whatever its class
+        } else if (task.priority() == Priority.CONTROL) {
             control.add(task);
             if (core.get() != Thread.currentThread()) {
                 Parker p = coreParker;
@@ -129,6 +140,38 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 p.unpark();
             }
         }
+    }
+
+    /**
+     * Turns this runtime deterministic before it is used (see {@link io.cortado.internal.sim.SimConfig}): the next
+     * task is picked by a generator seeded with {@code config.seed()}, blocking work runs inline on the core's
+     * thread, and sockets come from the simulated network.
+     */
+    public void simulate(io.cortado.internal.sim.SimConfig config) {
+        simRng = new java.util.SplittableRandom(config.seed());
+        simNet = config.net();
+        spawnHook = config.spawnHook();
+    }
+
+    @Override
+    public io.cortado.internal.sim.SimNet simNet() {
+        return simNet;
+    }
+
+    @Override
+    public java.util.random.RandomGenerator random() {
+        return simRng;
+    }
+
+    @Override
+    <T> JoinHandle<T> spawnBlockingTask(Callable<? extends T> work) {
+        if (simRng == null) {
+            return super.spawnBlockingTask(work);
+        }
+        // Deterministic mode: blocking work is an ordinary task polled on the core's thread, in its seeded turn.
+        TaskCell<T> task = new TaskCell<>(new io.cortado.internal.blocking.BlockingFuture<>(work), this);
+        schedule(task);
+        return task;
     }
 
     /** The core is the only owner slot: its holder runs (and completes) every task. */
@@ -234,7 +277,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
             if (time.isDue()) {
                 time.process(eventInterval);
             }
-            if (sinceIoPoll >= eventInterval || sinceIoPoll > 0 && local.isEmpty() && inject.isEmpty()) {
+            if (sinceIoPoll >= eventInterval || sinceIoPoll > 0 && localEmpty() && inject.isEmpty()) {
                 sinceIoPoll = 0;
                 pollIo(); // rule 5: a busy core still serves ready channels
                 coarse = coarseNow(); // the clock of dump stamps, refreshed here and after each park
@@ -266,7 +309,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
                 if (time.isPaused() && time.hasDeadline() && inject.isEmpty() && control.isEmpty()
                         && !blocking.isBusy()) {
                     pollIo();
-                    if (local.isEmpty() && !cx.isWoken()) {
+                    if (localEmpty() && !cx.isWoken()) {
                         time.autoAdvance(); // rule 4: nothing to do on a paused clock: jump to the next deadline
                     }
                     continue;
@@ -294,7 +337,26 @@ public final class CurrentThreadScheduler extends SchedulerBase {
         }
     }
 
+    private boolean localEmpty() {
+        return local.isEmpty() && simReady.isEmpty();
+    }
+
     private TaskCell<?> nextTask() {
+        if (simRng != null) {
+            TaskCell<?> t;
+            while ((t = inject.poll()) != null || (t = control.poll()) != null || (t = local.pollFirst()) != null) {
+                simReady.add(t); // woken from another thread (not expected in a simulation): still a candidate
+            }
+            int n = simReady.size();
+            if (n == 0) {
+                return null;
+            }
+            int i = simRng.nextInt(n); // the seeded choice: which ready task runs next
+            t = simReady.get(i);
+            simReady.set(i, simReady.get(n - 1));
+            simReady.remove(n - 1);
+            return t;
+        }
         if (!control.isEmpty() && controlStreak < CONTROL_STREAK) {
             TaskCell<?> t = control.poll();
             if (t != null) {
@@ -330,7 +392,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
         stats.addBuckets(buckets, waits);
         return new MetricsData(flavor(), aliveTasks(), new long[]{stats.polls()}, new long[1],
                 new long[]{stats.parks()}, new long[]{stats.busyNanos()}, new long[]{stats.budgetYields()},
-                new int[]{local.size()}, inject.size() + control.size(), blocking.threadCount(),
+                new int[]{local.size() + simReady.size()}, inject.size() + control.size(), blocking.threadCount(),
                 blocking.idleCount(), blocking.inFlight(), buckets, waits, timed);
     }
 
@@ -356,6 +418,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
             }
         });
         local.clear();
+        simReady.clear();
         inject.clear();
         control.clear();
         tasksShutDown = true;

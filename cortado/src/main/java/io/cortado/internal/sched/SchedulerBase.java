@@ -12,6 +12,7 @@ import io.cortado.internal.task.Scheduler;
 import io.cortado.internal.task.TaskCell;
 import io.cortado.internal.RuntimeEvents;
 import io.cortado.internal.io.IoDriver;
+import io.cortado.internal.sim.SpawnHook;
 import io.cortado.internal.time.TimeDriver;
 
 import java.util.Objects;
@@ -39,6 +40,8 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
     final boolean timed;
     /** Whether each spawn records its caller's frame for dumps (a stack walk per spawn). */
     private final boolean captureSpawns;
+    /** Told of every spawn on a deterministic runtime; {@code null} otherwise. */
+    SpawnHook spawnHook;
     private final long clockOrigin = System.nanoTime();
 
     SchedulerBase(OwnedTasks owned, BlockingPool blocking, TimeDriver time, IoDriver io, boolean timed,
@@ -109,7 +112,8 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
     @Override
     public final <T> JoinHandle<T> spawn(Future<T> future, String name, Priority priority) {
         Objects.requireNonNull(future, "future");
-        TaskCell<T> task = new TaskCell<>(future, this, name, priority);
+        SpawnHook hook = spawnHook;
+        TaskCell<T> task = new TaskCell<>(hook == null ? future : hook.wrap(future), this, name, priority);
         if (captureSpawns) {
             task.spawnedAt(SpawnSite.caller());
         }
@@ -118,6 +122,9 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
             return task;
         }
         RuntimeEvents.spawned(task);
+        if (hook != null) {
+            hook.spawned(task);
+        }
         schedule(task);
         return task;
     }
@@ -125,6 +132,11 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
     @Override
     public final <T> JoinHandle<T> spawnBlocking(Callable<? extends T> work) {
         Objects.requireNonNull(work, "work");
+        return spawnBlockingTask(work);
+    }
+
+    /** Hands blocking work to the pool (a deterministic runtime runs it inline instead). */
+    <T> JoinHandle<T> spawnBlockingTask(Callable<? extends T> work) {
         TaskCell<T> task = new TaskCell<>(new BlockingFuture<>(work), blocking);
         blocking.schedule(task);
         return task;
