@@ -51,6 +51,29 @@ public final class SeedSweep {
     }
 
     /**
+     * @param quick how many seeds to sweep by default (a quick form for every build)
+     * @return the system property {@code cortado.sim.seeds} if set (e.g. {@code -Dcortado.sim.seeds=10000} for a
+     * long sweep before a release), else {@code quick}
+     * @throws IllegalArgumentException if the property is not a positive integer
+     */
+    public static int seeds(int quick) {
+        String v = System.getProperty("cortado.sim.seeds");
+        if (v == null) {
+            return quick;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("system property cortado.sim.seeds : \"" + v + "\" (expected: an integer "
+                + ">= 1)");
+    }
+
+    /**
      * Runs {@code scenario(seed)} for {@code count} seeds from {@code firstSeed}, one after the other.
      *
      * @param count how many seeds, at least 1

@@ -352,9 +352,10 @@ class SimulationTest extends RuntimeTestBase {
 
     @Test
     void theSeedSweepFindsThePlantedRaceAndOneSeedReproducesIt() {
-        SeedSweep.Report report = SeedSweep.run(0, 200, SimulationTest::lostUpdate);
+        SeedSweep.Report report = SeedSweep.run(0, SeedSweep.seeds(200), SimulationTest::lostUpdate);
         assertFalse(report.passed(), "the sweep finds the lost update");
-        assertTrue(report.failingSeeds().size() < 200, "and some seeds pass: " + report.failingSeeds().size());
+        assertTrue(report.failingSeeds().size() < report.runs(), "and some seeds pass: "
+                + report.failingSeeds().size());
         long bad = report.failingSeeds().getFirst();
         for (int i = 0; i < 5; i++) {
             SimulationFailure again = assertThrows(SimulationFailure.class, () -> lostUpdate(bad).run());
