@@ -80,7 +80,7 @@ final class TestRun {
                 } finally {
                     if (!rt.shutdown(grace)) {
                         failures.add(new AssertionError("the runtime of " + name() + " did not stop within "
-                                + AsyncAssertions.format(grace) + " of its shutdown: blocking work is still running"));
+                                + AsyncAssertions.format(grace) + " of its shutdown: a poll or blocking work is still running"));
                     }
                 }
             } finally {
