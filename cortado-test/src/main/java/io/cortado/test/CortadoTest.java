@@ -62,9 +62,9 @@ public @interface CortadoTest {
 
     /** The runtime flavour of a {@link CortadoTest}. */
     enum Flavor {
-        /** Every task runs on the test's thread, inside {@code blockOn}: {@code AsyncRuntime.builder().currentThread()}. */
+        /** Every task runs on the thread that drives the test, inside {@code blockOn}. */
         CURRENT_THREAD,
-        /** A work-stealing pool of {@link CortadoTest#workers()} threads: {@code AsyncRuntime.builder().multiThread()}. */
+        /** A work-stealing pool of {@link CortadoTest#workers()} worker threads. */
         MULTI_THREAD
     }
 }

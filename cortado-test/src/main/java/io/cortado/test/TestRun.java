@@ -80,7 +80,8 @@ final class TestRun {
                 } finally {
                     if (!rt.shutdown(grace)) {
                         failures.add(new AssertionError("the runtime of " + name() + " did not stop within "
-                                + AsyncAssertions.format(grace) + " of its shutdown: a poll or blocking work is still running"));
+                                + AsyncAssertions.format(grace) + " of its shutdown: a poll or blocking work is "
+                                + "still running"));
                     }
                 }
             } finally {
@@ -171,8 +172,8 @@ final class TestRun {
             failures.add(new AssertionError(name() + " did not complete within " + spec.timeoutSeconds()
                     + "s of real time (@CortadoTest(timeoutSeconds = " + spec.timeoutSeconds() + ")); its runtime "
                     + "was shut down. " + dump));
-            rt.shutdown(grace); // makes blockOn cancel the future and return; a stuck thread is reported as leaked
-            runner.join(grace);
+            rt.shutdownBackground(); // blockOn cancels the future and returns; run() waits for the rest
+            runner.join(grace); // a thread stuck in a poll stays, and is reported as leaked
             return;
         }
         if (failure.get() != null) {
