@@ -70,27 +70,29 @@ final class TestRun {
 
     void run() throws Exception {
         Map<Integer, String> fdsBefore = LeakCheck.descriptors();
+        Object instance = null;
         try {
-            Object instance = instantiate();
+            instance = instantiate();
+            checkMethod();
+            AsyncRuntime rt = buildRuntime();
             try {
-                checkMethod();
-                AsyncRuntime rt = buildRuntime();
-                try {
-                    drive(rt, instance);
-                } finally {
-                    if (!rt.shutdown(grace)) {
-                        failures.add(new AssertionError("the runtime of " + name() + " did not stop within "
-                                + AsyncAssertions.format(grace) + " of its shutdown: a poll or blocking work is "
-                                + "still running"));
-                    }
-                }
+                drive(rt, instance);
             } finally {
-                if (instance instanceof AutoCloseable c) {
-                    c.close();
+                if (!rt.shutdown(grace)) {
+                    failures.add(new AssertionError("the runtime of " + name() + " did not stop within "
+                            + AsyncAssertions.format(grace) + " of its shutdown: a poll or blocking work is still "
+                            + "running"));
                 }
             }
         } catch (Exception | Error e) {
             failures.add(e);
+        }
+        if (instance instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception | Error e) {
+                failures.add(e);
+            }
         }
         String threads = LeakCheck.leakedThreads(prefix, grace);
         if (threads != null) {
