@@ -1,0 +1,79 @@
+package io.cortado.test;
+
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+/** Runs fixtures through the Cortado engine with the JUnit Platform's EngineTestKit, and reads the outcomes. */
+final class EngineKit {
+    /** Set while the kit runs, so that fixtures run (see {@link Fixture}). */
+    static final String FIXTURES_PROPERTY = "cortado.test.fixtures";
+
+    private EngineKit() {
+    }
+
+    /** Runs what the selectors select, with a short grace (200 ms) so that leak fixtures do not wait long. */
+    static EngineExecutionResults execute(DiscoverySelector... selectors) {
+        System.setProperty(FIXTURES_PROPERTY, "true");
+        try {
+            return EngineTestKit.engine(CortadoTestEngine.ENGINE_ID)
+                    .enableImplicitConfigurationParameters(false)
+                    .configurationParameter(CortadoTestEngine.GRACE_PARAMETER, "200")
+                    .selectors(selectors)
+                    .execute();
+        } finally {
+            System.clearProperty(FIXTURES_PROPERTY);
+        }
+    }
+
+    /** @return the outcome of every test that finished, by method name */
+    static Map<String, TestExecutionResult> outcomes(EngineExecutionResults results) {
+        Map<String, TestExecutionResult> byMethod = new TreeMap<>();
+        for (Event e : results.testEvents().finished().list()) {
+            MethodSource source = (MethodSource) e.getTestDescriptor().getSource().orElseThrow();
+            byMethod.put(source.getMethodName(), e.getRequiredPayload(TestExecutionResult.class));
+        }
+        return byMethod;
+    }
+
+    /** Runs one fixture method, which must take no parameters, and returns its outcome. */
+    static TestExecutionResult run(Class<?> fixture, String method) {
+        return run(fixture, method, "");
+    }
+
+    /** Runs one fixture method with the given parameter type names and returns its outcome. */
+    static TestExecutionResult run(Class<?> fixture, String method, String parameterTypeNames) {
+        Map<String, TestExecutionResult> outcomes = outcomes(execute(selectMethod(fixture, method,
+                parameterTypeNames)));
+        assertEquals(1, outcomes.size(), () -> "tests run: " + outcomes.keySet());
+        return outcomes.get(method);
+    }
+
+    /** @return the throwable of a failed outcome, after asserting that it failed */
+    static Throwable failure(TestExecutionResult result) {
+        assertEquals(TestExecutionResult.Status.FAILED, result.getStatus(), () -> "outcome: " + result);
+        return result.getThrowable().orElseThrow();
+    }
+
+    /** Asserts that the outcome is a success, showing the failure otherwise. */
+    static void assertSucceeded(TestExecutionResult result) {
+        assertTrue(result.getStatus() == TestExecutionResult.Status.SUCCESSFUL,
+                () -> "expected success, got " + result + result.getThrowable().map(EngineKit::trace).orElse(""));
+    }
+
+    private static String trace(Throwable t) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(w));
+        return "\n" + w;
+    }
+}
