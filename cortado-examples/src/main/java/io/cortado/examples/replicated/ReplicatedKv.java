@@ -258,7 +258,7 @@ public final class ReplicatedKv {
                 ? primary(port, List.of(args).subList(2, args.length))
                 : backup(port);
         try (AsyncRuntime rt = AsyncRuntime.builder().build()) {
-            System.out.println(args[0] + " listening on port " + port);
+            System.out.println(args[0] + " on port " + port + " (GET key; SET key value at the primary)");
             rt.blockOn(node);
         }
     }
