@@ -59,7 +59,8 @@ class ReplicatedKvSimulationTest extends LeakCheck {
     /** How long (simulated) the nodes get to converge after the last write. */
     static final Duration CONVERGE_LIMIT = Duration.ofSeconds(30);
     static final Duration RETRY = Duration.ofMillis(50);
-    static final int SWEEP_SEEDS = 2000;
+    /** Seeds per sweep: 2,000 in every build (a few seconds), more with {@code -Dcortado.sim.seeds=N}. */
+    static final int SWEEP_SEEDS = SeedSweep.seeds(2000);
     static final int SWEEP_WRITES = 15;
 
     /** The three nodes, on hosts of a simulation built from {@code b}. */
@@ -337,13 +338,14 @@ class ReplicatedKvSimulationTest extends LeakCheck {
     @Test
     void theSweepFindsThePlantedStaleReadAndItsSeedReplaysIt() {
         long t0 = System.nanoTime();
-        SeedSweep.Report report = SeedSweep.run(0, SWEEP_SEEDS, ReplicatedKvSimulationTest::readFromBackup);
+        int seeds = Math.max(SWEEP_SEEDS, 200); // enough to find it even when a quick run asks for fewer seeds
+        SeedSweep.Report report = SeedSweep.run(0, seeds, ReplicatedKvSimulationTest::readFromBackup);
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("sweep, planted race: " + report.runs() + " seeds, " + report.failingSeeds().size()
                 + " failing " + report.failingSeeds() + ", " + tookMs + " ms");
         assertFalse(report.passed(), "the sweep finds the stale read");
-        assertTrue(report.failingSeeds().size() < SWEEP_SEEDS, "and it shows on some seeds only: "
-                + report.failingSeeds().size() + " of " + SWEEP_SEEDS);
+        assertTrue(report.failingSeeds().size() < seeds, "and it shows on some seeds only: "
+                + report.failingSeeds().size() + " of " + seeds);
         report.failures().values().forEach(f -> assertTrue(f.getMessage().contains("stale read"),
                 "every failure is the planted one: " + f.getMessage()));
 
