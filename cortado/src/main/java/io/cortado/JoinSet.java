@@ -3,8 +3,7 @@ package io.cortado;
 import io.cortado.internal.RuntimeContext;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -33,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class JoinSet<T> implements AutoCloseable {
     private final Handle handle;
-    private final Set<Entry<T>> members = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** In spawn order (entries use identity equality), so aborting all is done in the same order every run. */
+    private final Set<Entry<T>> members = new LinkedHashSet<>();
     private final ConcurrentLinkedQueue<Entry<T>> finished = new ConcurrentLinkedQueue<>();
     private volatile Waker joiner;
 

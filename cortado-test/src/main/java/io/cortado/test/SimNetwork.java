@@ -48,10 +48,11 @@ import java.util.PriorityQueue;
  *       (a TCP flow stops at its head; a UDP datagram on a partitioned link is dropped, on a held link kept). Healing
  *       or releasing the link sends what waited, after a fresh latency; released datagrams go in a seeded random
  *       order (reordering).</li>
- *   <li><b>Crashes.</b> A crashed host's sockets vanish silently: what is sent to it is lost and its peers learn
- *       nothing (as with a machine that lost power) until it is back, when a segment for a connection it no longer
- *       has is answered with a reset. Connecting to a down host waits (SYNs are lost); connecting to an up host with
- *       no listener on the port is refused.</li>
+ *   <li><b>Crashes.</b> A crashed host's sockets vanish silently and its peers learn nothing (as with a machine
+ *       that lost power): segments and SYNs sent to it are sent again every retransmission delay, as TCP does, so
+ *       once it is back a segment for a connection it no longer has is answered with a reset, and a connect that
+ *       waited reaches the restarted host (accepted, or refused if nothing listens yet). A peer that gives up (its
+ *       own time-out, a close) stops the retries.</li>
  * </ol>
  */
 final class SimNetwork implements SimNet {
@@ -286,39 +287,51 @@ final class SimNetwork implements SimNet {
             client.refused = new UncheckedIOException(new UnknownHostException(address + ": no such host"));
             return client;
         }
-        transmit(from, to, true, "syn", () -> {
-            if (!to.up()) {
-                sim.trace("syn-lost", to.id(), id); // a down host answers nothing: the connect waits
-                return;
-            }
-            Listener l = to.listeners.get(port);
-            if (l == null || l.closed || l.backlog.size() >= l.backlogLimit) {
-                transmit(to, from, true, "refuse", () -> client.refuse(new ConnectException(
-                        "Connection refused: " + to.name() + ":" + port)));
-                return;
-            }
-            Endpoint server = new Endpoint(to, l.local, client.local);
-            to.endpoints.add(server);
-            server.peer = client;
-            client.peer = server;
-            server.established = true;
-            server.out = new Flow(server, client);
-            client.out = new Flow(client, server);
-            l.backlog.add(server);
-            wake(l.acceptor);
-            l.acceptor = null;
-            transmit(to, from, true, "syn-ack", () -> {
-                if (client.abandoned || client.closed || !client.alive) {
-                    server.out.send(Segment.RST, null, sim); // nobody wants it any more
+        transmit(from, to, true, "syn", new Runnable() {
+            @Override
+            public void run() {
+                if (client.abandoned || client.closed) {
+                    return; // the connect was given up: no more SYNs
+                }
+                if (!to.up()) {
+                    sim.trace("syn-retry", to.id(), id); // rule 5: a down host answers nothing; TCP sends again
+                    Runnable again = this;
+                    at(sim.nowNanos() + sim.retransmitNanos(), () -> transmit(from, to, true, "syn", again));
                     return;
                 }
-                client.established = true;
-                sim.trace("established", from.id(), id);
-                wake(client.reader);
-                client.reader = null;
-            });
+                arriveSyn(from, to, port, client, id);
+            }
         });
         return client;
+    }
+
+    private void arriveSyn(Simulation.Host from, Simulation.Host to, int port, Endpoint client, long id) {
+        Listener l = to.listeners.get(port);
+        if (l == null || l.closed || l.backlog.size() >= l.backlogLimit) {
+            transmit(to, from, true, "refuse", () -> client.refuse(new ConnectException(
+                    "Connection refused: " + to.name() + ":" + port)));
+            return;
+        }
+        Endpoint server = new Endpoint(to, l.local, client.local);
+        to.endpoints.add(server);
+        server.peer = client;
+        client.peer = server;
+        server.established = true;
+        server.out = new Flow(server, client);
+        client.out = new Flow(client, server);
+        l.backlog.add(server);
+        wake(l.acceptor);
+        l.acceptor = null;
+        transmit(to, from, true, "syn-ack", () -> {
+            if (client.abandoned || client.closed || !client.alive) {
+                server.out.send(Segment.RST, null, sim); // nobody wants it any more
+                return;
+            }
+            client.established = true;
+            sim.trace("established", from.id(), id);
+            wake(client.reader);
+            client.reader = null;
+        });
     }
 
     static void wake(Waker w) {
@@ -390,6 +403,13 @@ final class SimNetwork implements SimNet {
 
         private void deliverHead() {
             scheduled = false;
+            if (!to.host.up() && from.alive && !from.closed) {
+                // rule 5: the peer is down; TCP sends the segment again after a retransmission delay
+                lastAt = sim.nowNanos() + sim.retransmitNanos();
+                sim.trace("retry", to.host.id(), 0);
+                scheduleHead();
+                return;
+            }
             if (sim.blocked(from.host, to.host)) {
                 scheduled = true; // rule 4: the flow waits at its head until the link opens
                 parkedOn(from.host, to.host).add(() -> {

@@ -34,6 +34,11 @@ final class SimTrace {
         return h ^ (h >>> 29);
     }
 
+    /** @return the time of the last event */
+    long lastNanos() {
+        return count == 0 ? 0 : times[(int) ((count - 1) % TAIL)];
+    }
+
     long hash() {
         return hash;
     }

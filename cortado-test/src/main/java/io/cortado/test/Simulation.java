@@ -637,6 +637,13 @@ public final class Simulation {
     /** Keeps every spawned task in its host and traces every poll. */
     private final class Hook implements SpawnHook {
         @Override
+        public String name(Future<?> future) {
+            Host h = HOST.orElse(null);
+            String what = future instanceof Main<?> m ? "main of " + m.host.name : future.getClass().getName();
+            return h == null ? what : h.name + ": " + what;
+        }
+
+        @Override
         public <T> Future<T> wrap(Future<T> future) {
             Host h = HOST.orElse(null);
             spawningHost = h;
@@ -703,7 +710,9 @@ public final class Simulation {
                 List<String> running = hosts.values().stream().filter(h -> h.client && !h.mainDone)
                         .map(Host::name).toList();
                 throw failure("the time limit of " + timeLimit + " (simulated) passed with clients " + running
-                        + " still running; task dump:\n" + io.cortado.Handle.current().dump(), null);
+                        + " still running; the last event was at t=" + trace.lastNanos() / 1e6 + " ms (nothing "
+                        + "happened after it: if that is long before the limit, every task waits on something "
+                        + "that never comes); task dump:\n" + io.cortado.Handle.current().dump(), null);
             }
             return Poll.pending();
         }

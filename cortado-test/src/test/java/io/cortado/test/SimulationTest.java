@@ -274,6 +274,62 @@ class SimulationTest extends RuntimeTestBase {
     }
 
     @Test
+    void aConnectWaitingOnADownHostReachesItOnceItIsBack() {
+        Simulation sim = Simulation.builder().seed(12).latency(Duration.ofMillis(2)).build();
+        sim.host("server", () -> echoServer(7000));
+        List<Duration> echoedAt = new ArrayList<>();
+        sim.client("client", () -> Futures.lazy(() -> {
+            sim.crash("server");
+            return null;
+        }).then(v -> Futures.join(
+                echoOnce("server", 7000, bytes(8, 1)).map(b -> echoedAt.add(sim.elapsed())), // no time-out of its own
+                Sleep.sleep(Duration.ofSeconds(2)).map(x -> {
+                    sim.restart("server");
+                    return null;
+                }))));
+        sim.run();
+        assertTrue(echoedAt.getFirst().compareTo(Duration.ofSeconds(2)) >= 0, "SYNs were sent again until the "
+                + "server was back: " + echoedAt);
+    }
+
+    @Test
+    void aJoinSetAbortsItsMembersInTheSameOrderEveryRun() {
+        String first = joinSetCancelOrder(5);
+        assertEquals(20, first.split(" ").length, "every member cancelled: " + first);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(first, joinSetCancelOrder(5), "same seed, same cancel order");
+        }
+    }
+
+    private static String joinSetCancelOrder(long seed) {
+        Simulation sim = Simulation.builder().seed(seed).build();
+        StringBuilder order = new StringBuilder();
+        sim.client("client", () -> Futures.lazy(() -> {
+            io.cortado.JoinSet<Integer> set = new io.cortado.JoinSet<>();
+            for (int i = 0; i < 20; i++) {
+                int id = i;
+                set.spawn(new Future<Integer>() {
+                    @Override
+                    public Poll<Integer> poll(io.cortado.Context cx) {
+                        return Poll.pending();
+                    }
+
+                    @Override
+                    public void cancel() {
+                        order.append(id).append(' ');
+                    }
+                });
+            }
+            return set;
+        }).then(set -> Task.yieldNow().map(v -> {
+            set.close();
+            return null;
+        })).then(v -> Task.yieldNow()));
+        sim.run();
+        return order.toString();
+    }
+
+    @Test
     void aRefusedConnectAndAnUnknownHostAreClearErrors() {
         Simulation sim = Simulation.builder().seed(4).build();
         List<Throwable> errors = new ArrayList<>();

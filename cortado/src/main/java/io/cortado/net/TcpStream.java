@@ -62,6 +62,9 @@ public final class TcpStream extends SocketStream {
      */
     public static Future<TcpStream> connect(SocketAddress address) {
         Objects.requireNonNull(address, "address");
+        if (address instanceof java.net.InetSocketAddress isa && isa.isUnresolved()) {
+            return connect(isa.getHostString(), isa.getPort()); // a name: looked up first, as connect(host, port)
+        }
         return new ConnectFuture<>(null, address, () -> open(address), "TCP connection", TcpStream::new,
                 TcpStream::new);
     }

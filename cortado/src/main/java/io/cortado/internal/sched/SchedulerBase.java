@@ -113,6 +113,9 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
     public final <T> JoinHandle<T> spawn(Future<T> future, String name, Priority priority) {
         Objects.requireNonNull(future, "future");
         SpawnHook hook = spawnHook;
+        if (hook != null && name == null) {
+            name = hook.name(future);
+        }
         TaskCell<T> task = new TaskCell<>(hook == null ? future : hook.wrap(future), this, name, priority);
         if (captureSpawns) {
             task.spawnedAt(SpawnSite.caller());

@@ -8,6 +8,11 @@ public interface SpawnHook {
     /** @return the future to run instead (e.g. the same future, kept in its host's context) */
     <T> Future<T> wrap(Future<T> future);
 
+    /** @return a name for an unnamed task (for dumps: which host's future it is), or {@code null} */
+    default String name(Future<?> future) {
+        return null;
+    }
+
     /** @param task the task just spawned (not yet polled) */
     void spawned(JoinHandle<?> task);
 }
