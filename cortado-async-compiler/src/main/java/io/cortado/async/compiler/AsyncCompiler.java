@@ -655,11 +655,12 @@ public final class AsyncCompiler {
                         at.add(new VarInsnNode(Opcodes.ALOAD, 0));
                         at.add(new VarInsnNode(Opcodes.ALOAD, tmpF));
                         at.add(new FieldInsnNode(Opcodes.PUTFIELD, frame.name, "awaiting", "L" + FUTURE + ";"));
-                        at.add(new VarInsnNode(Opcodes.ALOAD, 0));
-                        at.add(sk == SiteKind.AWAIT_UNWRAP ? new VarInsnNode(Opcodes.ALOAD, tmpC)
-                                : new InsnNode(Opcodes.ACONST_NULL));
-                        at.add(new FieldInsnNode(Opcodes.PUTFIELD, frame.name, "awaitingFailure",
-                                "Ljava/lang/Class;"));
+                        if (sk == SiteKind.AWAIT_UNWRAP) { // read back only by this site's resume
+                            at.add(new VarInsnNode(Opcodes.ALOAD, 0));
+                            at.add(new VarInsnNode(Opcodes.ALOAD, tmpC));
+                            at.add(new FieldInsnNode(Opcodes.PUTFIELD, frame.name, "awaitingFailure",
+                                    "Ljava/lang/Class;"));
+                        }
                         save(at, frame, locals, stack, spillBase, k);
                         at.add(new FieldInsnNode(Opcodes.GETSTATIC, FRAME, "SUSPEND", "Ljava/lang/Object;"));
                         at.add(new InsnNode(Opcodes.ARETURN));
