@@ -44,6 +44,10 @@ public abstract class AsyncFrame<T> implements Future<T> {
     private Future<T> tail;
     private boolean finished;
 
+    /** For generated frames only. */
+    protected AsyncFrame() {
+    }
+
     /** @param cx the polling task's context, or {@code null} while cancelling @return see the class comment */
     protected abstract Object resume(Context cx);
 

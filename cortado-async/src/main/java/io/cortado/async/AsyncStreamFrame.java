@@ -29,6 +29,10 @@ public abstract class AsyncStreamFrame<T> implements Stream<T> {
     private Stream<T> tail;
     private boolean finished;
 
+    /** For generated frames only. */
+    protected AsyncStreamFrame() {
+    }
+
     /** @param cx the polling task's context, or {@code null} while cancelling */
     protected abstract Object resume(Context cx);
 
