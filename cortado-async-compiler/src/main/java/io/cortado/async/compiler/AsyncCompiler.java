@@ -46,8 +46,10 @@ import java.util.Set;
  *   <li><b>Frame class</b> {@code Host$async$m$n} extends {@code AsyncFrame} (or {@code AsyncStreamFrame} for a
  *       generator): a field per parameter, a field per (local slot, kind) and per (stack depth, kind) that some
  *       {@code await} must save, a constructor storing the parameters, and {@code resume(cx)} calling the body.</li>
- *   <li><b>Body</b>: a static synthetic method {@code m(Frame, Context)} in the host class holding {@code m}'s
- *       original code with every local moved up two slots (slot 0 is the frame, slot 1 the context). It starts
+ *   <li><b>Body</b>: a static synthetic method {@code m(AsyncFrame, Context)} in the host class holding {@code m}'s
+ *       original code with every local moved up two slots (slot 0 is the frame, slot 1 the context). The frame is
+ *       typed by its base class in the signature (the agent defines frame classes only in the host's static
+ *       initialiser, and reflection resolves signatures before that) and cast to its class on entry. It starts
  *       with a {@code tableswitch} on the frame's label: 0 loads the parameters from the frame and runs the
  *       code from the top; {@code k} restores the locals and stack saved at resume point {@code k} and jumps
  *       there. Line numbers and exception tables are kept, so stack traces and {@code catch}/{@code finally} are
@@ -517,7 +519,10 @@ public final class AsyncCompiler {
 
         MethodNode buildBody(MethodNode m, Kind kind, Frame<BasicValue>[] types, FrameClass frame) {
             int access = Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC | (hostIsInterface ? Opcodes.ACC_PUBLIC : 0);
-            String desc = "(L" + frame.name + ";L" + CONTEXT + ";)Ljava/lang/Object;";
+            // The frame is passed as its base class: no signature of the host may name a frame class, since the
+            // agent defines the frames only in the host's static initialiser, and reflection (JUnit, frameworks)
+            // resolves a class's method signatures before initialising it. The body casts it first thing.
+            String desc = "(L" + frame.base + ";L" + CONTEXT + ";)Ljava/lang/Object;";
             MethodNode b = new MethodNode(access, m.name, desc, null, m.exceptions.toArray(String[]::new));
 
             // Clone the code with locals moved up two slots.
@@ -705,6 +710,9 @@ public final class AsyncCompiler {
             InsnList entry = new InsnList();
             LabelNode start = new LabelNode();
             LabelNode bad = new LabelNode();
+            entry.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            entry.add(new TypeInsnNode(Opcodes.CHECKCAST, frame.name));
+            entry.add(new VarInsnNode(Opcodes.ASTORE, 0));
             entry.add(new VarInsnNode(Opcodes.ALOAD, 0));
             entry.add(new FieldInsnNode(Opcodes.GETFIELD, frame.name, "label", "I"));
             LabelNode[] targets = new LabelNode[resumes.size() + 1];
