@@ -1,0 +1,87 @@
+package io.cortado.async.compiler;
+
+import io.cortado.AsyncRuntime;
+import io.cortado.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Minimal reproductions of compiler bugs found by the conformance suite (cortado-async-tests). */
+class RegressionTest {
+    @TempDir
+    Path tmp;
+
+    private static final String HEADER = """
+            package r;
+
+            import io.cortado.Future;
+            import io.cortado.Task;
+            import io.cortado.async.Async;
+            import java.util.ArrayList;
+            import java.util.List;
+            import static io.cortado.async.Async.await;
+
+            """;
+
+    /** Compiles {@code r.C} (javac, then in place by CompileDirectory) and runs its static {@code method}. */
+    private Object run(String body, String method, Object... args) throws Exception {
+        Path dir = Javac.compile(tmp.resolve("classes"), Map.of("r/C.java", HEADER + "public class C {\n" + body
+                + "\n}\n"));
+        CompileDirectory.run(dir, dir, Javac.classpath());
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
+                RegressionTest.class.getClassLoader());
+             AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
+            for (Method m : loader.loadClass("r.C").getMethods()) {
+                if (m.getName().equals(method)) {
+                    return rt.blockOn((Future<?>) m.invoke(null, args));
+                }
+            }
+            throw new NoSuchMethodException(method);
+        }
+    }
+
+    /**
+     * The analyzer runs a {@code new} again whenever the frame before it changes (a loop whose head widens a local,
+     * an exception handler reached from many instructions); each run made a distinct "uninitialised" value, and
+     * merging two of them gave an unusable value, so the constructor call failed analysis ("Method owner: expected
+     * T, but found ."). Record patterns in a switch hit it in javac's MatchException handler.
+     */
+    @Test
+    void aNewThatTheAnalyzerVisitsTwice() throws Exception {
+        String body = """
+                    public static Future<List<String>> loop(int n) {
+                        List<String> out = new ArrayList<>();
+                        Object last = null;
+                        for (int i = 0; i < n; i++) {
+                            out.add(new String("x" + i));
+                            last = out;
+                            await(Task.yieldNow());
+                        }
+                        return Async.done(last == null ? List.of() : out);
+                    }
+
+                    record P(int x, int y) {}
+
+                    public static Future<Integer> recordPattern(int a, int b) {
+                        Object o = new P(a, b);
+                        int r = switch (o) {
+                            case P(int x, int y) when x > 0 -> x + await(Task.yieldNow().map(v -> y));
+                            case P(int x, int y) -> x - y;
+                            default -> -1;
+                        };
+                        return Async.done(r);
+                    }
+                """;
+        assertEquals(List.of("x0", "x1", "x2"), run(body, "loop", 3));
+        assertEquals(7, run(body, "recordPattern", 3, 4));
+        assertEquals(-5, run(body, "recordPattern", -1, 4));
+    }
+}
