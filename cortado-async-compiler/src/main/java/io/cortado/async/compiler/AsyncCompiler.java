@@ -576,11 +576,14 @@ public final class AsyncCompiler {
                     k++;
                     int pops = sk == SiteKind.AWAIT_UNWRAP ? 2 : 1;
                     List<Slot> locals = new ArrayList<>();
+                    List<Integer> nullLocals = new ArrayList<>(); // known to be null: nothing to save
                     for (int l = 0; l < f.getLocals(); l++) {
                         BasicValue v = f.getLocal(l);
                         Type kt = kindOf(v);
                         if (kt != null) {
                             locals.add(new Slot(frame.field("l" + l, kt), v.getType(), kt, l));
+                        } else if (isNull(v)) {
+                            nullLocals.add(l);
                         }
                     }
                     List<Slot> stack = new ArrayList<>();
@@ -600,6 +603,11 @@ public final class AsyncCompiler {
                     InsnList at = new InsnList();
                     InsnList back = new InsnList();
                     back.add(resume);
+                    for (int l : nullLocals) {
+                        // restored as the null constant: typed "null" it stays usable as whatever javac declared
+                        back.add(new InsnNode(Opcodes.ACONST_NULL));
+                        back.add(new VarInsnNode(Opcodes.ASTORE, l + 2));
+                    }
                     restore(back, frame, locals, stack);
                     if (sk == SiteKind.YIELD) {
                         LabelNode after = new LabelNode();
@@ -743,6 +751,12 @@ public final class AsyncCompiler {
             b.maxLocals = spillBase + maxSpill;
             b.maxStack = m.maxStack + 4;
             return b;
+        }
+
+        /** @return whether the analyzer knows the value is the {@code null} constant (typed "null") */
+        static boolean isNull(BasicValue v) {
+            return v != null && !(v instanceof Typing.Uninit) && v.getType() != null
+                    && v.getType().getSort() == Type.OBJECT && v.getType().getInternalName().equals("null");
         }
 
         /** @return the field kind of a value (I, J, F, D or Object), or {@code null} if there is nothing to save */

@@ -84,4 +84,25 @@ class RegressionTest {
         assertEquals(7, run(body, "recordPattern", 3, 4));
         assertEquals(-5, run(body, "recordPattern", -1, 4));
     }
+
+    /**
+     * A local that holds the null constant at an await (javac's {@code String a = null;}) was neither saved nor
+     * restored, so after resuming its slot was undefined and the class failed verification ("Bad local variable
+     * type ... Type top"). It is restored as the null constant now.
+     */
+    @Test
+    void aLocalThatIsNullAtAnAwait() throws Exception {
+        String body = """
+                    public static Future<String> nulls() {
+                        String a = null;
+                        List<String> b = null;
+                        await(Task.yieldNow());
+                        String c = a + b;
+                        a = "x";
+                        await(Task.yieldNow());
+                        return Async.done(c + a + (b == null));
+                    }
+                """;
+        assertEquals("nullnullxtrue", run(body, "nulls"));
+    }
 }
