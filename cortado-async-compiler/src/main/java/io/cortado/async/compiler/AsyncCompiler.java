@@ -812,6 +812,10 @@ public final class AsyncCompiler {
                 back.add(new VarInsnNode(l.kind().getOpcode(Opcodes.ISTORE), l.index() + 2));
             }
             for (Slot v : stack) {
+                if (v.type() != null && v.type().getSort() == Type.OBJECT && v.type().getInternalName().equals("null")) {
+                    back.add(new InsnNode(Opcodes.ACONST_NULL)); // typed "null", usable as any reference type
+                    continue;
+                }
                 back.add(new VarInsnNode(Opcodes.ALOAD, 0));
                 back.add(new FieldInsnNode(Opcodes.GETFIELD, frame.name, v.field(), v.kind().getDescriptor()));
                 castBack(back, v);

@@ -105,4 +105,23 @@ class RegressionTest {
                 """;
         assertEquals("nullnullxtrue", run(body, "nulls"));
     }
+
+    /**
+     * A null constant on the operand stack at an await (an argument {@code null} before an awaited one) was
+     * restored from an Object field without a type, so passing it on as a String failed verification. It is pushed
+     * back as the null constant now.
+     */
+    @Test
+    void aNullArgumentBelowAnAwait() throws Exception {
+        String body = """
+                    static String join(String a, String b, int c) {
+                        return a + b + c;
+                    }
+
+                    public static Future<String> nullOnTheStack() {
+                        return Async.done(join(null, "b", await(Task.yieldNow().map(v -> 3))));
+                    }
+                """;
+        assertEquals("nullb3", run(body, "nullOnTheStack"));
+    }
 }
