@@ -23,6 +23,8 @@ import java.util.concurrent.CancellationException;
  *   <li>{@link #cancel()} cancels {@code awaiting}, then resumes the body with a {@code null} context: at the resume
  *       point (and at any later {@code await}) the body throws {@link #cancelled()}, so its {@code finally} blocks
  *       run.</li>
+ *   <li>A body that throws completes the frame with that failure: polling again is an error and {@link #cancel()}
+ *       is a no-op, as after any completion (the body is never resumed twice from one resume point).</li>
  *   <li>One poller at a time, as for every future; a frame is never shared between tasks.</li>
  * </ol>
  *
@@ -58,7 +60,16 @@ public abstract class AsyncFrame<T> implements Future<T> {
         if (finished) {
             throw new IllegalStateException("an async method's future was polled after it completed");
         }
-        Object r = resume(cx);
+        Object r;
+        try {
+            r = resume(cx);
+        } catch (Throwable e) {
+            finished = true; // a failure completes the future: it is never resumed again (nor cancelled)
+            awaiting = null;
+            awaitingFailure = null;
+            result = null;
+            throw e;
+        }
         if (r == SUSPEND) {
             return Poll.pending();
         }

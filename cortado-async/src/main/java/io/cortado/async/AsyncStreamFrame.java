@@ -42,7 +42,16 @@ public abstract class AsyncStreamFrame<T> implements Stream<T> {
         if (finished) {
             return Poll.ready(null);
         }
-        Object r = resume(cx);
+        Object r;
+        try {
+            r = resume(cx);
+        } catch (Throwable e) {
+            finished = true; // a failure ends the stream: it is never resumed again (nor cancelled)
+            awaiting = null;
+            awaitingFailure = null;
+            result = null;
+            throw e;
+        }
         if (r == AsyncFrame.SUSPEND) {
             return Poll.pending();
         }
