@@ -5,6 +5,7 @@ import io.cortado.Future;
 import io.cortado.Poll;
 
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 
 /**
  * The base class of the frames that {@code cortado-async-compiler} generates: one object per call of an async
@@ -68,7 +69,7 @@ public abstract class AsyncFrame<T> implements Future<T> {
             awaiting = null;
             awaitingFailure = null;
             result = null;
-            throw e;
+            throw unchecked(e);
         }
         if (r == SUSPEND) {
             return Poll.pending();
@@ -113,11 +114,27 @@ public abstract class AsyncFrame<T> implements Future<T> {
             }
         } catch (CancellationException expected) {
             // the usual end: the cancellation went through the method's finally blocks
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             // cancel() must not throw; a finally block that failed while cancelling has no one to report to
         } finally {
             result = null;
         }
+    }
+
+    /**
+     * @return the failure as a future's poll throws it: unchecked as it is, a checked exception (which an async
+     * method may throw: its body is not checked by the JVM) wrapped in a {@link CompletionException}, as the
+     * {@link io.cortado.Future} contract asks and as {@link Async#fn} does when not compiled; an
+     * {@code await(future, type)} unwraps it again
+     */
+    static RuntimeException unchecked(Throwable e) {
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return new CompletionException(e);
     }
 
     /** @return the exception an await throws while its method is being cancelled */
@@ -134,7 +151,7 @@ public abstract class AsyncFrame<T> implements Future<T> {
     public static Poll<?> pollUnwrapping(Future<?> future, Context cx, Class<?> failure) throws Throwable {
         try {
             return future.poll(cx);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (failure.isInstance(c)) {
                     throw c;

@@ -50,7 +50,7 @@ public abstract class AsyncStreamFrame<T> implements Stream<T> {
             awaiting = null;
             awaitingFailure = null;
             result = null;
-            throw e;
+            throw AsyncFrame.unchecked(e);
         }
         if (r == AsyncFrame.SUSPEND) {
             return Poll.pending();
@@ -95,7 +95,7 @@ public abstract class AsyncStreamFrame<T> implements Stream<T> {
             }
         } catch (CancellationException expected) {
             // the cancellation went through the generator's finally blocks
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             // cancel() must not throw
         } finally {
             result = null;

@@ -92,4 +92,39 @@ class AsyncFrameTest {
         g.cancel();
         assertEquals(3, g.runs, "cancel after the end is a no-op");
     }
+
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
+        throw (E) e; // what a compiled body does with a checked exception: the JVM does not check it
+    }
+
+    /** Throws a checked exception where an async method would ({@code throw new IOException()} in its body). */
+    static final class ThrowsChecked extends AsyncFrame<Integer> {
+        @Override
+        protected Object resume(Context cx) {
+            if (cx == null) {
+                throw sneaky(new java.io.IOException("in finally while cancelling"));
+            }
+            if (label == 0) {
+                label = 1;
+                return SUSPEND;
+            }
+            throw sneaky(new java.io.IOException("disk"));
+        }
+    }
+
+    @Test
+    void aCheckedExceptionFailsTheFutureWrappedAsFuturesDo() {
+        Context cx = new TestWaker().context();
+        ThrowsChecked f = new ThrowsChecked();
+        f.poll(cx);
+        java.util.concurrent.CompletionException e = assertThrows(java.util.concurrent.CompletionException.class,
+                () -> f.poll(cx));
+        assertEquals("disk", e.getCause().getMessage());
+        assertTrue(e.getCause() instanceof java.io.IOException);
+
+        ThrowsChecked c = new ThrowsChecked();
+        c.poll(cx);
+        c.cancel(); // must not throw, not even a checked exception
+    }
 }
