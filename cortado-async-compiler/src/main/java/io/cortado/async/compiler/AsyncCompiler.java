@@ -49,7 +49,8 @@ import java.util.Set;
  *   <li><b>Body</b>: a static synthetic method {@code m(AsyncFrame, Context)} in the host class holding {@code m}'s
  *       original code with every local moved up two slots (slot 0 is the frame, slot 1 the context). The frame is
  *       typed by its base class in the signature (the agent defines frame classes only in the host's static
- *       initialiser, and reflection resolves signatures before that) and cast to its class on entry. It starts
+ *       initialiser, and reflection resolves signatures before that) and cast to its class on entry; the bodies
+ *       of overloaded async methods share the name and take extra unused {@code int}s to differ. It starts
  *       with a {@code tableswitch} on the frame's label: 0 loads the parameters from the frame and runs the
  *       code from the top; {@code k} restores the locals and stack saved at resume point {@code k} and jumps
  *       there. Line numbers and exception tables are kept, so stack traces and {@code catch}/{@code finally} are
@@ -522,7 +523,13 @@ public final class AsyncCompiler {
             // The frame is passed as its base class: no signature of the host may name a frame class, since the
             // agent defines the frames only in the host's static initialiser, and reflection (JUnit, frameworks)
             // resolves a class's method signatures before initialising it. The body casts it first thing.
-            String desc = "(L" + frame.base + ";L" + CONTEXT + ";)Ljava/lang/Object;";
+            // Overloaded async methods have bodies of the same name (the user's, for stack traces): each further
+            // one takes one more unused int, so that the descriptors differ.
+            String params = "L" + frame.base + ";L" + CONTEXT + ";";
+            while (hasMethod(m.name, "(" + params + ")Ljava/lang/Object;")) {
+                params += "I";
+            }
+            String desc = "(" + params + ")Ljava/lang/Object;";
             MethodNode b = new MethodNode(access, m.name, desc, null, m.exceptions.toArray(String[]::new));
 
             // Clone the code with locals moved up two slots.
@@ -759,6 +766,10 @@ public final class AsyncCompiler {
                     && v.getType().getSort() == Type.OBJECT && v.getType().getInternalName().equals("null");
         }
 
+        boolean hasMethod(String name, String desc) {
+            return cn.methods.stream().anyMatch(x -> x.name.equals(name) && x.desc.equals(desc));
+        }
+
         /** @return the field kind of a value (I, J, F, D or Object), or {@code null} if there is nothing to save */
         static Type kindOf(BasicValue v) {
             if (v == null || v.getType() == null || v instanceof Typing.Uninit) {
@@ -885,6 +896,9 @@ public final class AsyncCompiler {
                     "(L" + CONTEXT + ";)Ljava/lang/Object;", null, null);
             resume.instructions.add(new VarInsnNode(Opcodes.ALOAD, 0));
             resume.instructions.add(new VarInsnNode(Opcodes.ALOAD, 1));
+            for (int extra = Type.getArgumentTypes(body.desc).length - 2; extra > 0; extra--) {
+                resume.instructions.add(new InsnNode(Opcodes.ICONST_0)); // see buildBody: overloads
+            }
             resume.instructions.add(new MethodInsnNode(Opcodes.INVOKESTATIC, host.name, body.name, body.desc,
                     hostIsInterface));
             resume.instructions.add(new InsnNode(Opcodes.ARETURN));

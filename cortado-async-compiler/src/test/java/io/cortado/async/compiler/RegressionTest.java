@@ -124,4 +124,30 @@ class RegressionTest {
                 """;
         assertEquals("nullb3", run(body, "nullOnTheStack"));
     }
+
+    /** Overloaded async methods: each has a body of the same name (for stack traces), which must not clash. */
+    @Test
+    void overloadedAsyncMethods() throws Exception {
+        String body = """
+                    public static Future<String> m(int x) {
+                        await(Task.yieldNow());
+                        return Async.done("int " + x);
+                    }
+
+                    public static Future<String> m(String x) {
+                        await(Task.yieldNow());
+                        return Async.done("string " + x);
+                    }
+
+                    public Future<String> m(long x) {
+                        await(Task.yieldNow());
+                        return Async.done("long " + x);
+                    }
+
+                    public static Future<String> all() {
+                        return Async.done(await(m(1)) + ", " + await(m("s")) + ", " + await(new C().m(2L)));
+                    }
+                """;
+        assertEquals("int 1, string s, long 2", run(body, "all"));
+    }
 }
