@@ -98,6 +98,21 @@ final class Typing {
         }
 
         @Override
+        protected boolean isSubTypeOf(BasicValue value, BasicValue expected) {
+            Type v = value.getType();
+            Type e = expected.getType();
+            if (v != null && e != null && e.getSort() == Type.OBJECT && !v.equals(e)
+                    && (v.getSort() == Type.OBJECT || v.getSort() == Type.ARRAY) && !(value instanceof Uninit)
+                    && isInterface(e)) {
+                // as the JVM's verifier: any reference may be used where an interface is expected (a merge of
+                // String and StringBuilder is an Object, passed on as a CharSequence); SimpleVerifier would ask
+                // for the interface's Class here
+                return true;
+            }
+            return super.isSubTypeOf(value, expected);
+        }
+
+        @Override
         protected Class<?> getClass(Type type) {
             throw new IllegalStateException("class loading is not allowed while compiling async methods: " + type);
         }

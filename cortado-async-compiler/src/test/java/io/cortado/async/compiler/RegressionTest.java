@@ -150,4 +150,23 @@ class RegressionTest {
                 """;
         assertEquals("int 1, string s, long 2", run(body, "all"));
     }
+
+    /**
+     * A value whose verified type is a class merge (String or StringBuilder: Object) used where an interface is
+     * expected (CharSequence.length()): the JVM's verifier lets any reference through to an interface type, but the
+     * analysis asked for the interface's Class, which it must not load ("class loading is not allowed"), and
+     * rejected the method.
+     */
+    @Test
+    void aMergedValueUsedAsAnInterface() throws Exception {
+        String body = """
+                    public static Future<Integer> length(boolean s) {
+                        CharSequence cs = s ? "str" : new StringBuilder("sb");
+                        await(Task.yieldNow());
+                        return Async.done(cs.length());
+                    }
+                """;
+        assertEquals(3, run(body, "length", true));
+        assertEquals(2, run(body, "length", false));
+    }
 }
