@@ -169,4 +169,18 @@ class RegressionTest {
         assertEquals(3, run(body, "length", true));
         assertEquals(2, run(body, "length", false));
     }
+
+    @Test
+    void arraysOfDifferentElementTypesMerged() throws Exception {
+        String body = """
+                    public static Future<Integer> arrays(boolean s) {
+                        Object[] a = s ? new String[] {"s"} : new Integer[] {1, 2};
+                        CharSequence[] c = s ? new String[] {"s"} : new StringBuilder[] {new StringBuilder("x")};
+                        await(Task.yieldNow());
+                        return Async.done(a.length + c.length + c[0].length());
+                    }
+                """;
+        assertEquals(3, run(body, "arrays", true));
+        assertEquals(4, run(body, "arrays", false));
+    }
 }
