@@ -62,7 +62,7 @@ import java.util.Set;
  *       {@code AsyncFrame.cancelled()} in place, inside the user's try blocks.</li>
  *   <li><b>yield</b> (generators): store the item in {@code result}, save, return {@code YIELD}; resume after it.</li>
  *   <li><b>return</b>: {@code return Async.done(x)} stores {@code x} in {@code result} and returns {@code DONE} (no
- *       future allocated); any other {@code return f} returns the future (or stream), which the frame then
+ *       future allocated; only where no other path jumps to that return, as in {@code b ? f : Async.done(x)}); any other {@code return f} returns the future (or stream), which the frame then
  *       polls in its place. An {@code Async.fn} lambda's {@code return v} stores {@code v}.</li>
  *   <li><b>The method</b> itself becomes {@code return new Frame(this, args...)}. An {@code Async.fn(() -> ...)}
  *       call site (an {@code invokedynamic} of {@code AsyncBody} followed by {@code Async.fn}) becomes a call of a
@@ -568,6 +568,19 @@ public final class AsyncCompiler {
             int spillBase = temps + 2;
             int maxSpill = 0;
 
+            Set<LabelNode> jumpTargets = new HashSet<>(); // the copies' labels that a jump or switch goes to
+            for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+                if (i instanceof JumpInsnNode j) {
+                    jumpTargets.add(labels.get(j.label));
+                } else if (i instanceof TableSwitchInsnNode t) {
+                    jumpTargets.add(labels.get(t.dflt));
+                    t.labels.forEach(l -> jumpTargets.add(labels.get(l)));
+                } else if (i instanceof org.objectweb.asm.tree.LookupSwitchInsnNode t) {
+                    jumpTargets.add(labels.get(t.dflt));
+                    t.labels.forEach(l -> jumpTargets.add(labels.get(l)));
+                }
+            }
+
             List<LabelNode> resumes = new ArrayList<>();
             InsnList tail = new InsnList(); // resume blocks, after the code
             int k = 0;
@@ -700,10 +713,12 @@ public final class AsyncCompiler {
                     tail.add(back);
                 } else if (c.getOpcode() == Opcodes.ARETURN) {
                     AbstractInsnNode prev = c.getPrevious();
+                    boolean joined = false; // another path jumps to this return (b ? other : Async.done(x))
                     while (prev != null && prev.getOpcode() < 0) {
+                        joined |= prev instanceof LabelNode l && jumpTargets.contains(l);
                         prev = prev.getPrevious();
                     }
-                    boolean doneCall = kind == Kind.FUTURE && prev instanceof MethodInsnNode pm
+                    boolean doneCall = kind == Kind.FUTURE && !joined && prev instanceof MethodInsnNode pm
                             && pm.getOpcode() == Opcodes.INVOKESTATIC && pm.owner.equals(ASYNC)
                             && pm.name.equals("done");
                     if (kind == Kind.FN || doneCall) {

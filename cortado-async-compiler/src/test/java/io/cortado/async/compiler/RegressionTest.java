@@ -183,4 +183,21 @@ class RegressionTest {
         assertEquals(3, run(body, "arrays", true));
         assertEquals(4, run(body, "arrays", false));
     }
+
+    /**
+     * {@code return b ? other : Async.done(1)}: the areturn after Async.done is also reached from the other branch,
+     * with a future on the stack; treating every value reaching it as Async.done's made the method complete with
+     * the future object itself as its value instead of completing as that future does.
+     */
+    @Test
+    void asyncDoneInOneBranchOfAReturnedConditional() throws Exception {
+        String body = """
+                    public static Future<Object> choose(boolean b) {
+                        await(Task.yieldNow());
+                        return b ? Task.yieldNow().map(v -> (Object) "other") : Async.done("done");
+                    }
+                """;
+        assertEquals("other", run(body, "choose", true));
+        assertEquals("done", run(body, "choose", false));
+    }
 }
