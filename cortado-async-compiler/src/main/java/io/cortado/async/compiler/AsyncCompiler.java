@@ -233,7 +233,19 @@ public final class AsyncCompiler {
             }
             ClassWriter w = writer();
             cn.accept(w);
-            return new Output(w.toByteArray(), frames);
+            try {
+                return new Output(w.toByteArray(), frames);
+            } catch (org.objectweb.asm.MethodTooLargeException e) {
+                MethodNode big = cn.methods.stream().filter(x -> x.name.equals(e.getMethodName())
+                        && x.desc.equals(e.getDescriptor())).findFirst().orElseThrow();
+                AbstractInsnNode firstLine = big.instructions.getFirst();
+                while (firstLine != null && !(firstLine instanceof LineNumberNode)) {
+                    firstLine = firstLine.getNext();
+                }
+                throw new AsyncCompileException(List.of(where(big, firstLine) + "the compiled async method is "
+                        + e.getCodeSize() + " bytes, over the JVM's limit of 64 KiB for a method (each await saves "
+                        + "and restores every live local): split it into smaller async methods"));
+            }
         }
 
         ClassWriter writer() {

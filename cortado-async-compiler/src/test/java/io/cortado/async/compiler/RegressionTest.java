@@ -200,4 +200,39 @@ class RegressionTest {
         assertEquals("other", run(body, "choose", true));
         assertEquals("done", run(body, "choose", false));
     }
+
+    /** Two hundred resume points: labels past a byte (sipush) in the dispatch. */
+    @Test
+    void manyResumePoints() throws Exception {
+        StringBuilder b = new StringBuilder("    public static Future<Long> many() {\n        long sum = 0;\n");
+        for (int i = 0; i < 200; i++) {
+            b.append("        sum += await(Task.yieldNow().map(x -> ").append(i).append("L));\n");
+        }
+        b.append("        return Async.done(sum);\n    }\n");
+        assertEquals(199L * 200 / 2, run(b.toString(), "many"));
+    }
+
+    /**
+     * Each await saves and restores every live local, so the compiled size of a method grows with awaits times
+     * locals: past the JVM's 64 KiB per method, ASM's MethodTooLargeException came out of the compiler as an internal
+     * error. It is a compile problem naming the method now.
+     */
+    @Test
+    void aMethodTooLargeOnceCompiledIsAProblem() throws Exception {
+        StringBuilder b = new StringBuilder("    public static Future<Long> huge() {\n        long sum = 0;\n");
+        for (int i = 0; i < 200; i++) {
+            b.append("        long v").append(i).append(" = await(Task.yieldNow().map(x -> ").append(i)
+                    .append("L));\n");
+        }
+        for (int i = 0; i < 200; i++) {
+            b.append("        sum += v").append(i).append(";\n");
+        }
+        b.append("        return Async.done(sum);\n    }\n");
+        AsyncCompileException e = org.junit.jupiter.api.Assertions.assertThrows(AsyncCompileException.class,
+                () -> run(b.toString(), "huge"));
+        assertEquals(1, e.problems().size());
+        String p = e.problems().getFirst();
+        org.junit.jupiter.api.Assertions.assertTrue(p.startsWith("C.java:12: in r.C.huge: "), p);
+        org.junit.jupiter.api.Assertions.assertTrue(p.contains("64 KiB"), p);
+    }
 }
