@@ -91,6 +91,64 @@ class ExpressionsTest extends AsyncTestBase {
         return Async.done("v=" + v);
     }
 
+    final class Node {
+        final String label;
+        final List<Node> children = new ArrayList<>();
+
+        Node(String label) {
+            this.label = label;
+        }
+
+        Node add(Node child) {
+            children.add(child);
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return children.isEmpty() ? label : label + children;
+        }
+    }
+
+    abstract static class Named {
+        final String name;
+
+        Named(String name) {
+            this.name = name;
+        }
+
+        abstract String describe();
+    }
+
+    Future<String> constructorShapes() {
+        // an inner class (its outer instance is an argument too), chained calls on a new object, an array
+        // initialiser, an anonymous class, and a new stored into an array element with i++
+        Node root = this.new Node(await(Later.value("root")))
+                .add(new Node(await(Later.value("a"))).add(new Node(await(Later.value("a1")))))
+                .add(new Node("b"));
+        int[] values = {await(Later.value(1)), 2, await(Later.value(3))};
+        Named anon = new Named(await(Later.value("anon"))) {
+            @Override
+            String describe() {
+                return "I am " + name;
+            }
+        };
+        Object[] slots = new Object[2];
+        int i = 0;
+        slots[i++] = new StringBuilder(await(Later.value("s0"))).append(await(Later.value("!")));
+        slots[i++] = new Pair(i, await(Later.value(i)));
+        return Async.done(root + " " + java.util.Arrays.toString(values) + " " + anon.describe() + " "
+                + slots[0] + " " + slots[1] + " " + i);
+    }
+
+    static Future<String> forClauses() {
+        StringBuilder b = new StringBuilder();
+        for (int i = await(Later.value(1)); i < await(Later.value(4)); i += await(Later.value(1))) {
+            b.append(i);
+        }
+        return Async.done(b.toString());
+    }
+
     @Test
     void ternaryOperator() {
         assertEquals("yes1", run(ternary(true)));
@@ -137,5 +195,16 @@ class ExpressionsTest extends AsyncTestBase {
         assertEquals("long string hello", run(patternsAndCasts("hello")));
         assertEquals("v=3", run(patternsAndCasts("hi")));
         assertEquals("v=3", run(patternsAndCasts(7)));
+    }
+
+    @Test
+    void innerAnonymousAndChainedConstructionWithAwaitsInTheArguments() {
+        assertEquals("root[a[a1], b] [1, 2, 3] I am anon s0! Pair[left=2, right=2] 2",
+                run(new ExpressionsTest().constructorShapes()));
+    }
+
+    @Test
+    void awaitsInTheInitConditionAndUpdateOfAFor() {
+        assertEquals("123", run(forClauses()));
     }
 }

@@ -86,6 +86,36 @@ class TryTest extends AsyncTestBase {
         }
     }
 
+    static Future<Integer> returnValueKeptAcrossAnAwaitInFinally(List<String> log) {
+        try {
+            return Async.done(await(Later.value(41)) + 1);
+        } finally {
+            log.add("finally awaited " + await(Later.value("x")));
+        }
+    }
+
+    static Future<String> multiCatch(int which) {
+        try {
+            await(Later.value(0));
+            switch (which) {
+                case 0 -> throw new IllegalStateException("state");
+                case 1 -> throw new UnsupportedOperationException("unsupported");
+                default -> {
+                    return Async.done("none");
+                }
+            }
+        } catch (IllegalStateException | UnsupportedOperationException e) {
+            String kind = await(Later.value(e.getClass().getSimpleName()));
+            return Async.done(kind + ": " + e.getMessage());
+        }
+    }
+
+    static Future<String> secondResourceAwaited(List<String> log) {
+        try (Res a = new Res("a", log); Res b = await(Later.value(new Res("b-" + a.use(), log)))) {
+            return Async.done(b.use());
+        }
+    }
+
     @Test
     void nestedTryCatchFinallyNormalPath() {
         List<String> log = log();
@@ -155,5 +185,26 @@ class TryTest extends AsyncTestBase {
         List<String> log = log();
         assertEquals("late1", run(awaitedResource(log)));
         assertEquals(List.of("open late", "use late", "close late"), log);
+    }
+
+    @Test
+    void theReturnValueSurvivesAnAwaitInFinally() {
+        List<String> log = log();
+        assertEquals(42, run(returnValueKeptAcrossAnAwaitInFinally(log)));
+        assertEquals(List.of("finally awaited x"), log);
+    }
+
+    @Test
+    void multiCatchWithAnAwaitInTheHandler() {
+        assertEquals("IllegalStateException: state", run(multiCatch(0)));
+        assertEquals("UnsupportedOperationException: unsupported", run(multiCatch(1)));
+        assertEquals("none", run(multiCatch(2)));
+    }
+
+    @Test
+    void aResourceInitialisedByAnAwaitAfterAnother() {
+        List<String> log = log();
+        assertEquals("b-a", run(secondResourceAwaited(log)));
+        assertEquals(List.of("open a", "use a", "open b-a", "use b-a", "close b-a", "close a"), log);
     }
 }
