@@ -72,6 +72,29 @@ class GeneratorsTest extends AsyncTestBase {
         }
     }
 
+    static Stream<Integer> naturals(List<String> log) {
+        try (Res r = new Res("naturals", log)) {
+            for (int i = 0; ; i++) {
+                Async.yield(await(Later.value(i)) + r.use().length() * 0);
+            }
+        } finally {
+            log.add("finally");
+        }
+    }
+
+    static Stream<String> endsInsideTry(List<String> log, int n) {
+        try {
+            for (int i = 0; ; i++) {
+                if (i == n) {
+                    return Async.end();
+                }
+                Async.yield("item " + i);
+            }
+        } finally {
+            log.add("finally " + await(Later.value("after end")));
+        }
+    }
+
     static Future<Integer> consume(Stream<Integer> s) {
         int sum = 0;
         Integer v;
@@ -127,5 +150,20 @@ class GeneratorsTest extends AsyncTestBase {
         assertNull(new Driver<>(s.next()).ready(), "then the end");
         assertNull(new Driver<>(s.next()).ready(), "and the end again");
         assertTrue(d.waker.wakes() == 0);
+    }
+
+    @Test
+    void aConsumerThatStopsEarlyCancelsTheGenerator() {
+        List<String> log = log();
+        assertEquals(List.of(0, 1, 2), run(naturals(log).take(3).collect()));
+        assertEquals(List.of("open naturals", "use naturals", "use naturals", "use naturals", "close naturals",
+                "finally"), log);
+    }
+
+    @Test
+    void anEarlyEndInsideTryRunsTheFinallyWithItsAwait() {
+        List<String> log = log();
+        assertEquals(List.of("item 0", "item 1"), run(endsInsideTry(log, 2).collect()));
+        assertEquals(List.of("finally after end"), log);
     }
 }
