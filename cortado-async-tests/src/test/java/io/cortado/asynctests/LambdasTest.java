@@ -24,6 +24,10 @@ class LambdasTest extends AsyncTestBase {
     private final String prefix = "p:";
     private int calls;
 
+    /** Async.fn in a static initialiser and in a field initialiser (the constructor): lazy, so allowed. */
+    static final Future<String> STATIC = Async.fn(() -> "static " + await(Later.value(1)));
+    final Future<String> perInstance = Async.fn(() -> prefix + await(Later.value("field")));
+
     static Future<String> plainLambdasAroundAwaits(List<Integer> xs) {
         Function<Integer, Integer> square = x -> x * x;     // made before the await, used after it
         int offset = await(Later.value(10));
@@ -145,5 +149,11 @@ class LambdasTest extends AsyncTestBase {
             expected += k * (k + 1) / 2;
         }
         assertEquals(expected, runMulti(spawnedFns(n)));
+    }
+
+    @Test
+    void asyncFnInStaticAndFieldInitialisers() {
+        assertEquals("static 1", run(STATIC));
+        assertEquals("p:field", run(new LambdasTest().perInstance));
     }
 }
