@@ -49,7 +49,9 @@ import java.util.Objects;
  * Cortado's I/O futures fail with {@link java.io.UncheckedIOException}; to catch the checked {@link
  * java.io.IOException} inside, await with the exception type: {@code int n = await(s.read(buf), IOException.class);}
  * declares {@code throws IOException}, and rethrows a failure that is (or is caused by) an {@code IOException} as
- * that exception.
+ * that exception. An async method (or {@link #fn} lambda) that throws a checked exception fails its future with a
+ * {@link java.util.concurrent.CompletionException} around it, as futures fail; awaiting it with the type unwraps it
+ * again, so {@code catch (IOException e)} works across async methods too.
  *
  * <h2>Cancellation</h2>
  * Cancelling the method's future cancels the future it is awaiting, then runs the method's {@code finally} blocks

@@ -5,6 +5,7 @@ import io.cortado.Future;
 import io.cortado.Poll;
 
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 
 /**
  * The base class of the frames that {@code cortado-async-compiler} generates: one object per call of an async
@@ -13,7 +14,8 @@ import java.util.concurrent.CancellationException;
  *
  * <h2>Protocol between a frame and its body</h2>
  * <ol>
- *   <li>The body is a static method {@code m(Frame f, Context cx)} in the async method's class; {@link #resume}
+ *   <li>The body is a static method {@code m(AsyncFrame f, Context cx)} in the async method's class (it casts
+ *       {@code f} to its frame class); {@link #resume}
  *       calls it. It starts at {@link #label} 0, or jumps to resume point {@code label}, restoring locals and stack
  *       from the frame's fields.</li>
  *   <li>It returns {@link #SUSPEND} after saving its state and setting {@code label} (it awaits {@link #awaiting},
@@ -22,6 +24,8 @@ import java.util.concurrent.CancellationException;
  *   <li>{@link #cancel()} cancels {@code awaiting}, then resumes the body with a {@code null} context: at the resume
  *       point (and at any later {@code await}) the body throws {@link #cancelled()}, so its {@code finally} blocks
  *       run.</li>
+ *   <li>A body that throws completes the frame with that failure: polling again is an error and {@link #cancel()}
+ *       is a no-op, as after any completion (the body is never resumed twice from one resume point).</li>
  *   <li>One poller at a time, as for every future; a frame is never shared between tasks.</li>
  * </ol>
  *
@@ -61,7 +65,16 @@ public abstract class AsyncFrame<T> implements Future<T> {
         if (finished) {
             throw new IllegalStateException("an async method's future was polled after it completed");
         }
-        Object r = resume(cx);
+        Object r;
+        try {
+            r = resume(cx);
+        } catch (Throwable e) {
+            finished = true; // a failure completes the future: it is never resumed again (nor cancelled)
+            awaiting = null;
+            awaitingFailure = null;
+            result = null;
+            throw unchecked(e);
+        }
         if (r == SUSPEND) {
             return Poll.pending();
         }
@@ -105,11 +118,27 @@ public abstract class AsyncFrame<T> implements Future<T> {
             }
         } catch (CancellationException expected) {
             // the usual end: the cancellation went through the method's finally blocks
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             // cancel() must not throw; a finally block that failed while cancelling has no one to report to
         } finally {
             result = null;
         }
+    }
+
+    /**
+     * @return the failure as a future's poll throws it: unchecked as it is, a checked exception (which an async
+     * method may throw: its body is not checked by the JVM) wrapped in a {@link CompletionException}, as the
+     * {@link io.cortado.Future} contract asks and as {@link Async#fn} does when not compiled; an
+     * {@code await(future, type)} unwraps it again
+     */
+    static RuntimeException unchecked(Throwable e) {
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return new CompletionException(e);
     }
 
     /** @return the exception an await throws while its method is being cancelled */
@@ -126,7 +155,7 @@ public abstract class AsyncFrame<T> implements Future<T> {
     public static Poll<?> pollUnwrapping(Future<?> future, Context cx, Class<?> failure) throws Throwable {
         try {
             return future.poll(cx);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (failure.isInstance(c)) {
                     throw c;

@@ -46,7 +46,16 @@ public abstract class AsyncStreamFrame<T> implements Stream<T> {
         if (finished) {
             return Poll.ready(null);
         }
-        Object r = resume(cx);
+        Object r;
+        try {
+            r = resume(cx);
+        } catch (Throwable e) {
+            finished = true; // a failure ends the stream: it is never resumed again (nor cancelled)
+            awaiting = null;
+            awaitingFailure = null;
+            result = null;
+            throw AsyncFrame.unchecked(e);
+        }
         if (r == AsyncFrame.SUSPEND) {
             return Poll.pending();
         }
@@ -90,7 +99,7 @@ public abstract class AsyncStreamFrame<T> implements Stream<T> {
             }
         } catch (CancellationException expected) {
             // the cancellation went through the generator's finally blocks
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             // cancel() must not throw
         } finally {
             result = null;

@@ -15,8 +15,9 @@ final class NotCompiled {
                         + ")")
                 .orElse("an unknown method"));
         return new IllegalStateException(what + " called in " + where + ", which was not compiled into a state "
-                + "machine: add the cortado-async Maven plugin (goal transform, phase process-classes) to the build, "
-                + "or run with -javaagent:cortado-async-agent.jar; and check that the method returns Future (or "
-                + "Stream for Async.yield), or that the lambda is written in the Async.fn(...) call");
+                + "machine: add the Maven plugin io.cortado:cortado-async-maven-plugin (goals transform and "
+                + "transform-tests) to the build, or run with the agent, -javaagent:path/to/cortado-async-compiler.jar;"
+                + " and check that the method returns Future (or Stream for Async.yield), or that the lambda is "
+                + "written in the Async.fn(...) call");
     }
 }

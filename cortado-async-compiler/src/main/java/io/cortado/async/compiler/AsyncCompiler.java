@@ -46,8 +46,11 @@ import java.util.Set;
  *   <li><b>Frame class</b> {@code Host$async$m$n} extends {@code AsyncFrame} (or {@code AsyncStreamFrame} for a
  *       generator): a field per parameter, a field per (local slot, kind) and per (stack depth, kind) that some
  *       {@code await} must save, a constructor storing the parameters, and {@code resume(cx)} calling the body.</li>
- *   <li><b>Body</b>: a static synthetic method {@code m(Frame, Context)} in the host class holding {@code m}'s
- *       original code with every local moved up two slots (slot 0 is the frame, slot 1 the context). It starts
+ *   <li><b>Body</b>: a static synthetic method {@code m(AsyncFrame, Context)} in the host class holding {@code m}'s
+ *       original code with every local moved up two slots (slot 0 is the frame, slot 1 the context). The frame is
+ *       typed by its base class in the signature (the agent defines frame classes only in the host's static
+ *       initialiser, and reflection resolves signatures before that) and cast to its class on entry; the bodies
+ *       of overloaded async methods share the name and take extra unused {@code int}s to differ. It starts
  *       with a {@code tableswitch} on the frame's label: 0 loads the parameters from the frame and runs the
  *       code from the top; {@code k} restores the locals and stack saved at resume point {@code k} and jumps
  *       there. Line numbers and exception tables are kept, so stack traces and {@code catch}/{@code finally} are
@@ -59,7 +62,7 @@ import java.util.Set;
  *       {@code AsyncFrame.cancelled()} in place, inside the user's try blocks.</li>
  *   <li><b>yield</b> (generators): store the item in {@code result}, save, return {@code YIELD}; resume after it.</li>
  *   <li><b>return</b>: {@code return Async.done(x)} stores {@code x} in {@code result} and returns {@code DONE} (no
- *       future allocated); any other {@code return f} returns the future (or stream), which the frame then
+ *       future allocated; only where no other path jumps to that return, as in {@code b ? f : Async.done(x)}); any other {@code return f} returns the future (or stream), which the frame then
  *       polls in its place. An {@code Async.fn} lambda's {@code return v} stores {@code v}.</li>
  *   <li><b>The method</b> itself becomes {@code return new Frame(this, args...)}. An {@code Async.fn(() -> ...)}
  *       call site (an {@code invokedynamic} of {@code AsyncBody} followed by {@code Async.fn}) becomes a call of a
@@ -230,7 +233,19 @@ public final class AsyncCompiler {
             }
             ClassWriter w = writer();
             cn.accept(w);
-            return new Output(w.toByteArray(), frames);
+            try {
+                return new Output(w.toByteArray(), frames);
+            } catch (org.objectweb.asm.MethodTooLargeException e) {
+                MethodNode big = cn.methods.stream().filter(x -> x.name.equals(e.getMethodName())
+                        && x.desc.equals(e.getDescriptor())).findFirst().orElseThrow();
+                AbstractInsnNode firstLine = big.instructions.getFirst();
+                while (firstLine != null && !(firstLine instanceof LineNumberNode)) {
+                    firstLine = firstLine.getNext();
+                }
+                throw new AsyncCompileException(List.of(where(big, firstLine) + "the compiled async method is "
+                        + e.getCodeSize() + " bytes, over the JVM's limit of 64 KiB for a method (each await saves "
+                        + "and restores every live local): split it into smaller async methods"));
+            }
         }
 
         ClassWriter writer() {
@@ -517,7 +532,16 @@ public final class AsyncCompiler {
 
         MethodNode buildBody(MethodNode m, Kind kind, Frame<BasicValue>[] types, FrameClass frame) {
             int access = Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC | (hostIsInterface ? Opcodes.ACC_PUBLIC : 0);
-            String desc = "(L" + frame.name + ";L" + CONTEXT + ";)Ljava/lang/Object;";
+            // The frame is passed as its base class: no signature of the host may name a frame class, since the
+            // agent defines the frames only in the host's static initialiser, and reflection (JUnit, frameworks)
+            // resolves a class's method signatures before initialising it. The body casts it first thing.
+            // Overloaded async methods have bodies of the same name (the user's, for stack traces): each further
+            // one takes one more unused int, so that the descriptors differ.
+            String params = "L" + frame.base + ";L" + CONTEXT + ";";
+            while (hasMethod(m.name, "(" + params + ")Ljava/lang/Object;")) {
+                params += "I";
+            }
+            String desc = "(" + params + ")Ljava/lang/Object;";
             MethodNode b = new MethodNode(access, m.name, desc, null, m.exceptions.toArray(String[]::new));
 
             // Clone the code with locals moved up two slots.
@@ -556,6 +580,19 @@ public final class AsyncCompiler {
             int spillBase = temps + 2;
             int maxSpill = 0;
 
+            Set<LabelNode> jumpTargets = new HashSet<>(); // the copies' labels that a jump or switch goes to
+            for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+                if (i instanceof JumpInsnNode j) {
+                    jumpTargets.add(labels.get(j.label));
+                } else if (i instanceof TableSwitchInsnNode t) {
+                    jumpTargets.add(labels.get(t.dflt));
+                    t.labels.forEach(l -> jumpTargets.add(labels.get(l)));
+                } else if (i instanceof org.objectweb.asm.tree.LookupSwitchInsnNode t) {
+                    jumpTargets.add(labels.get(t.dflt));
+                    t.labels.forEach(l -> jumpTargets.add(labels.get(l)));
+                }
+            }
+
             List<LabelNode> resumes = new ArrayList<>();
             InsnList tail = new InsnList(); // resume blocks, after the code
             int k = 0;
@@ -571,11 +608,14 @@ public final class AsyncCompiler {
                     k++;
                     int pops = sk == SiteKind.AWAIT_UNWRAP ? 2 : 1;
                     List<Slot> locals = new ArrayList<>();
+                    List<Integer> nullLocals = new ArrayList<>(); // known to be null: nothing to save
                     for (int l = 0; l < f.getLocals(); l++) {
                         BasicValue v = f.getLocal(l);
                         Type kt = kindOf(v);
                         if (kt != null) {
                             locals.add(new Slot(frame.field("l" + l, kt), v.getType(), kt, l));
+                        } else if (isNull(v)) {
+                            nullLocals.add(l);
                         }
                     }
                     List<Slot> stack = new ArrayList<>();
@@ -595,6 +635,11 @@ public final class AsyncCompiler {
                     InsnList at = new InsnList();
                     InsnList back = new InsnList();
                     back.add(resume);
+                    for (int l : nullLocals) {
+                        // restored as the null constant: typed "null" it stays usable as whatever javac declared
+                        back.add(new InsnNode(Opcodes.ACONST_NULL));
+                        back.add(new VarInsnNode(Opcodes.ASTORE, l + 2));
+                    }
                     restore(back, frame, locals, stack);
                     if (sk == SiteKind.YIELD) {
                         LabelNode after = new LabelNode();
@@ -681,10 +726,12 @@ public final class AsyncCompiler {
                     tail.add(back);
                 } else if (c.getOpcode() == Opcodes.ARETURN) {
                     AbstractInsnNode prev = c.getPrevious();
+                    boolean joined = false; // another path jumps to this return (b ? other : Async.done(x))
                     while (prev != null && prev.getOpcode() < 0) {
+                        joined |= prev instanceof LabelNode l && jumpTargets.contains(l);
                         prev = prev.getPrevious();
                     }
-                    boolean doneCall = kind == Kind.FUTURE && prev instanceof MethodInsnNode pm
+                    boolean doneCall = kind == Kind.FUTURE && !joined && prev instanceof MethodInsnNode pm
                             && pm.getOpcode() == Opcodes.INVOKESTATIC && pm.owner.equals(ASYNC)
                             && pm.name.equals("done");
                     if (kind == Kind.FN || doneCall) {
@@ -706,6 +753,9 @@ public final class AsyncCompiler {
             InsnList entry = new InsnList();
             LabelNode start = new LabelNode();
             LabelNode bad = new LabelNode();
+            entry.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            entry.add(new TypeInsnNode(Opcodes.CHECKCAST, frame.name));
+            entry.add(new VarInsnNode(Opcodes.ASTORE, 0));
             entry.add(new VarInsnNode(Opcodes.ALOAD, 0));
             entry.add(new FieldInsnNode(Opcodes.GETFIELD, frame.name, "label", "I"));
             LabelNode[] targets = new LabelNode[resumes.size() + 1];
@@ -736,6 +786,16 @@ public final class AsyncCompiler {
             b.maxLocals = spillBase + maxSpill;
             b.maxStack = m.maxStack + 4;
             return b;
+        }
+
+        /** @return whether the analyzer knows the value is the {@code null} constant (typed "null") */
+        static boolean isNull(BasicValue v) {
+            return v != null && !(v instanceof Typing.Uninit) && v.getType() != null
+                    && v.getType().getSort() == Type.OBJECT && v.getType().getInternalName().equals("null");
+        }
+
+        boolean hasMethod(String name, String desc) {
+            return cn.methods.stream().anyMatch(x -> x.name.equals(name) && x.desc.equals(desc));
         }
 
         /** @return the field kind of a value (I, J, F, D or Object), or {@code null} if there is nothing to save */
@@ -791,6 +851,10 @@ public final class AsyncCompiler {
                 back.add(new VarInsnNode(l.kind().getOpcode(Opcodes.ISTORE), l.index() + 2));
             }
             for (Slot v : stack) {
+                if (v.type() != null && v.type().getSort() == Type.OBJECT && v.type().getInternalName().equals("null")) {
+                    back.add(new InsnNode(Opcodes.ACONST_NULL)); // typed "null", usable as any reference type
+                    continue;
+                }
                 back.add(new VarInsnNode(Opcodes.ALOAD, 0));
                 back.add(new FieldInsnNode(Opcodes.GETFIELD, frame.name, v.field(), v.kind().getDescriptor()));
                 castBack(back, v);
@@ -860,6 +924,9 @@ public final class AsyncCompiler {
                     "(L" + CONTEXT + ";)Ljava/lang/Object;", null, null);
             resume.instructions.add(new VarInsnNode(Opcodes.ALOAD, 0));
             resume.instructions.add(new VarInsnNode(Opcodes.ALOAD, 1));
+            for (int extra = Type.getArgumentTypes(body.desc).length - 2; extra > 0; extra--) {
+                resume.instructions.add(new InsnNode(Opcodes.ICONST_0)); // see buildBody: overloads
+            }
             resume.instructions.add(new MethodInsnNode(Opcodes.INVOKESTATIC, host.name, body.name, body.desc,
                     hostIsInterface));
             resume.instructions.add(new InsnNode(Opcodes.ARETURN));

@@ -47,6 +47,12 @@ final class Typing {
     /** The verifier, asking {@link ClassHierarchy} instead of loading classes. */
     static final class Verifier extends SimpleVerifier {
         private final ClassHierarchy hierarchy;
+        /**
+         * One uninitialised value per {@code new} instruction, as the JVM's {@code uninitialized(offset)}: the
+         * analyzer executes an instruction again whenever the frame before it changes, and two values for one
+         * {@code new} would merge into an unusable one.
+         */
+        private final java.util.Map<TypeInsnNode, Uninit> uninits = new java.util.HashMap<>();
 
         Verifier(ClassHierarchy hierarchy, Type owner, Type superType, List<Type> interfaces, boolean isInterface) {
             super(Opcodes.ASM9, owner, superType, interfaces, isInterface);
@@ -56,7 +62,7 @@ final class Typing {
         @Override
         public BasicValue newOperation(AbstractInsnNode insn) throws AnalyzerException {
             if (insn.getOpcode() == Opcodes.NEW) {
-                return new Uninit(Type.getObjectType(((TypeInsnNode) insn).desc), (TypeInsnNode) insn);
+                return uninits.computeIfAbsent((TypeInsnNode) insn, n -> new Uninit(Type.getObjectType(n.desc), n));
             }
             return super.newOperation(insn);
         }
@@ -89,6 +95,21 @@ final class Typing {
                 return super.isAssignableFrom(type1, type2);
             }
             return hierarchy.isAssignable(type1.getInternalName(), type2.getInternalName());
+        }
+
+        @Override
+        protected boolean isSubTypeOf(BasicValue value, BasicValue expected) {
+            Type v = value.getType();
+            Type e = expected.getType();
+            if (v != null && e != null && e.getSort() == Type.OBJECT && !v.equals(e)
+                    && (v.getSort() == Type.OBJECT || v.getSort() == Type.ARRAY) && !(value instanceof Uninit)
+                    && isInterface(e)) {
+                // as the JVM's verifier: any reference may be used where an interface is expected (a merge of
+                // String and StringBuilder is an Object, passed on as a CharSequence); SimpleVerifier would ask
+                // for the interface's Class here
+                return true;
+            }
+            return super.isSubTypeOf(value, expected);
         }
 
         @Override
