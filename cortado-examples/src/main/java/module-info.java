@@ -1,4 +1,5 @@
 /** Runnable Cortado examples. A named module, so it sees only what {@code io.cortado} exports. */
 module io.cortado.examples {
     requires io.cortado;
+    requires io.cortado.async;
 }
