@@ -593,6 +593,21 @@ public final class AsyncCompiler {
                 }
             }
 
+            // Parameters the method never assigns keep their value in the frame's p fields: not saved again at
+            // each suspension, read back from there (the slot of each, to its parameter index).
+            Map<Integer, Integer> stableParams = new HashMap<>();
+            int ps = 0;
+            for (int p = 0; p < frame.params.size(); p++) {
+                stableParams.put(ps, p);
+                ps += frame.params.get(p).getSize();
+            }
+            for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+                if (i instanceof VarInsnNode v && v.getOpcode() >= Opcodes.ISTORE && v.getOpcode() <= Opcodes.ASTORE) {
+                    stableParams.remove(v.var);
+                } else if (i instanceof IincInsnNode v) {
+                    stableParams.remove(v.var);
+                }
+            }
             List<LabelNode> resumes = new ArrayList<>();
             InsnList tail = new InsnList(); // resume blocks, after the code
             int k = 0;
@@ -609,10 +624,13 @@ public final class AsyncCompiler {
                     int pops = sk == SiteKind.AWAIT_UNWRAP ? 2 : 1;
                     List<Slot> locals = new ArrayList<>();
                     List<Integer> nullLocals = new ArrayList<>(); // known to be null: nothing to save
+                    List<Integer> paramLocals = new ArrayList<>(); // never assigned: read back from the p fields
                     for (int l = 0; l < f.getLocals(); l++) {
                         BasicValue v = f.getLocal(l);
                         Type kt = kindOf(v);
-                        if (kt != null) {
+                        if (kt != null && stableParams.containsKey(l)) {
+                            paramLocals.add(l);
+                        } else if (kt != null) {
                             locals.add(new Slot(frame.field("l" + l, kt), v.getType(), kt, l));
                         } else if (isNull(v)) {
                             nullLocals.add(l);
@@ -639,6 +657,13 @@ public final class AsyncCompiler {
                         // restored as the null constant: typed "null" it stays usable as whatever javac declared
                         back.add(new InsnNode(Opcodes.ACONST_NULL));
                         back.add(new VarInsnNode(Opcodes.ASTORE, l + 2));
+                    }
+                    for (int l : paramLocals) {
+                        int p = stableParams.get(l);
+                        Type t = frame.params.get(p);
+                        back.add(new VarInsnNode(Opcodes.ALOAD, 0));
+                        back.add(new FieldInsnNode(Opcodes.GETFIELD, frame.name, "p" + p, t.getDescriptor()));
+                        back.add(new VarInsnNode(t.getOpcode(Opcodes.ISTORE), l + 2));
                     }
                     restore(back, frame, locals, stack);
                     if (sk == SiteKind.YIELD) {
