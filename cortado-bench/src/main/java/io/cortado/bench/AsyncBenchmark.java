@@ -39,13 +39,24 @@ import static io.cortado.async.Async.await;
 public class AsyncBenchmark {
     static final int N = 1000;
 
-    /** A future that is always ready (its Poll made once). */
+    /**
+     * A future that is always ready, with one of 16 values (Polls made once) in turn, so no compiler can fold a loop
+     * of awaits into a multiplication: each await really polls.
+     */
     static final class Ready implements Future<Integer> {
-        private final Poll<Integer> one = Poll.ready(1);
+        private final Poll<?>[] polls = new Poll<?>[16];
+        private int next;
+
+        Ready() {
+            for (int i = 0; i < polls.length; i++) {
+                polls[i] = Poll.ready(i);
+            }
+        }
 
         @Override
+        @SuppressWarnings("unchecked")
         public Poll<Integer> poll(Context cx) {
-            return one;
+            return (Poll<Integer>) polls[next++ & 15];
         }
     }
 
@@ -71,6 +82,7 @@ public class AsyncBenchmark {
 
     private final Ready ready = new Ready();
     private final PendingOnce once = new PendingOnce();
+    private final KotlinSuspend.Values values = new KotlinSuspend.Values();
     private final Context cx = Context.of(() -> { });
 
     // ---- async methods (compiled into state machines by the plugin)
@@ -147,7 +159,7 @@ public class AsyncBenchmark {
 
     @Benchmark
     public int kotlinSuspendReady() {
-        return KotlinSuspend.runReady(N);
+        return KotlinSuspend.runReady(values, N);
     }
 
     @Benchmark

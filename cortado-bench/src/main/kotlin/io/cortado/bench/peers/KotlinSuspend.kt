@@ -11,13 +11,20 @@ import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
  * (started and resumed on the calling thread), so what is measured is the state machine, as on the Cortado side.
  */
 object KotlinSuspend {
+    /** Values handed out in turn by [ready], as the Java side's ready future does (no loop folding). */
+    class Values {
+        private val values = IntArray(16) { it }
+        private var next = 0
+        fun next(): Int = values[next++ and 15]
+    }
+
     /** A suspend function that never suspends: Kotlin's "await of a ready future". */
     @Suppress("RedundantSuspendModifier")
-    suspend fun ready(v: Int): Int = v
+    suspend fun ready(v: Values): Int = v.next()
 
-    private suspend fun readyLoop(n: Int): Int {
+    private suspend fun readyLoop(v: Values, n: Int): Int {
         var s = 0
-        for (i in 0 until n) s += ready(1)
+        for (i in 0 until n) s += ready(v)
         return s
     }
 
@@ -49,9 +56,9 @@ object KotlinSuspend {
 
     /** Runs [n] awaits of a ready value. */
     @JvmStatic
-    fun runReady(n: Int): Int {
+    fun runReady(v: Values, n: Int): Int {
         val d = Done()
-        val r = (suspend { readyLoop(n) }).startCoroutineUninterceptedOrReturn(d)
+        val r = (suspend { readyLoop(v, n) }).startCoroutineUninterceptedOrReturn(d)
         return if (r === COROUTINE_SUSPENDED) d.value else r as Int
     }
 
