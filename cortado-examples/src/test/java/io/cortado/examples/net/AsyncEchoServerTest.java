@@ -1,0 +1,55 @@
+package io.cortado.examples.net;
+
+import io.cortado.AsyncRuntime;
+import io.cortado.Future;
+import io.cortado.Futures;
+import io.cortado.JoinException;
+import io.cortado.JoinHandle;
+import io.cortado.Task;
+import io.cortado.examples.LeakCheck;
+import io.cortado.net.TcpListener;
+import io.cortado.net.TcpStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link AsyncEchoServer}: the async-method echo server, driven by real clients on both runtime flavours. */
+class AsyncEchoServerTest extends LeakCheck {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"current", "multi"})
+    void echoesConcurrentClientsAndStopsWhenCancelled(String flavor) {
+        try (AsyncRuntime rt = EchoServerTest.runtime(flavor)) {
+            TcpListener listener = TcpListener.bind(rt.handle(), EchoServerTest.LOOPBACK);
+            JoinHandle<Void> server = rt.handle().spawn(AsyncEchoServer.serve(listener));
+            Random random = new Random(7);
+            List<byte[]> sent = new ArrayList<>();
+            List<Future<byte[]>> clients = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                byte[] data = new byte[1 + random.nextInt(100_000)];
+                random.nextBytes(data);
+                sent.add(data);
+                clients.add(Task.builder().spawnOn(rt.handle(), TcpStream.connect(listener.localAddress())
+                        .then(c -> EchoServerTest.sendAndReadAll(c, data).map(back -> {
+                            c.close();
+                            return back;
+                        }))));
+            }
+            List<byte[]> got = rt.blockOn(Futures.joinAll(clients));
+            for (int i = 0; i < sent.size(); i++) {
+                assertArrayEquals(sent.get(i), got.get(i), "client " + i);
+            }
+            server.abort();
+            JoinException e = assertThrows(JoinException.class, () -> rt.blockOn(server));
+            assertTrue(e.isCancelled());
+            assertTrue(listener.isClosed(), "the cancelled accept loop's finally closed the listener");
+        }
+    }
+}
