@@ -7,6 +7,7 @@ import io.cortado.async.Async;
 import io.cortado.net.TcpListener;
 import io.cortado.net.TcpStream;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import static io.cortado.async.Async.await;
@@ -36,16 +37,22 @@ public final class AsyncEchoServer {
         }
     }
 
-    /** @return the bytes echoed, once the client ended its side */
+    /**
+     * @return the bytes echoed, once the client ended its side, or {@code -1} if the connection failed (a reset
+     * peer, a broken pipe): {@code await(future, IOException.class)} rethrows an I/O future's checked cause, so a
+     * plain {@code catch (IOException e)} handles it
+     */
     public static Future<Long> echo(TcpStream conn) {
         try (conn) {
             conn.setNoDelay(true);
             ByteBuffer buf = ByteBuffer.allocate(4096);
             long total = 0;
-            for (int n; (n = await(conn.read(buf.clear()))) >= 0; total += n) {
-                await(conn.writeAll(buf.flip()));
+            for (int n; (n = await(conn.read(buf.clear()), IOException.class)) >= 0; total += n) {
+                await(conn.writeAll(buf.flip()), IOException.class);
             }
             return Async.done(total);
+        } catch (IOException e) {
+            return Async.done(-1L); // this connection only: the server keeps serving the others
         }
     }
 

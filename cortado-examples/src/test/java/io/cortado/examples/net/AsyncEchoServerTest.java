@@ -17,11 +17,28 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link AsyncEchoServer}: the async-method echo server, driven by real clients on both runtime flavours. */
 class AsyncEchoServerTest extends LeakCheck {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"current", "multi"})
+    void aResetPeerIsCaughtAsAnIOExceptionInTheAsyncMethod(String flavor) {
+        try (AsyncRuntime rt = EchoServerTest.runtime(flavor);
+             TcpListener listener = TcpListener.bind(rt.handle(), EchoServerTest.LOOPBACK)) {
+            TcpStream client = rt.blockOn(TcpStream.connect(listener.localAddress()));
+            TcpStream accepted = rt.blockOn(listener.accept());
+            JoinHandle<Long> echo = rt.handle().spawn(AsyncEchoServer.echo(accepted));
+            rt.blockOn(client.writeAll(java.nio.ByteBuffer.wrap(new byte[16 * 1024])).orElse(e -> null));
+            client.setLinger(0);
+            client.close(); // a reset, not an end of stream: the server's next read or write fails
+            assertEquals(-1L, rt.blockOn(echo), "the catch (IOException e) in echo ran");
+            assertTrue(accepted.isClosed(), "try-with-resources closed the connection");
+        }
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"current", "multi"})
