@@ -73,7 +73,7 @@ public final class Server implements AutoCloseable {
      * @return {@code f}, closing {@code resource} once {@code f} completes, fails or is cancelled: how a future
      * owns a socket. (Java has no destructor; this wrapper is the poll model's try-with-resources.)
      */
-    static <T> Future<T> closing(Future<T> f, AutoCloseable resource) {
+    public static <T> Future<T> closing(Future<T> f, AutoCloseable resource) {
         return new Future<>() {
             @Override
             public Poll<T> poll(Context cx) {
@@ -98,7 +98,7 @@ public final class Server implements AutoCloseable {
         };
     }
 
-    static void closeQuietly(AutoCloseable c) {
+    public static void closeQuietly(AutoCloseable c) {
         try {
             c.close();
         } catch (Exception e) {

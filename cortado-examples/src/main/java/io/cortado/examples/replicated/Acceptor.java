@@ -5,6 +5,7 @@ import io.cortado.Future;
 import io.cortado.JoinHandle;
 import io.cortado.Poll;
 import io.cortado.Task;
+import io.cortado.examples.net.Server;
 import io.cortado.net.TcpListener;
 import io.cortado.net.TcpStream;
 
@@ -45,7 +46,7 @@ final class Acceptor implements Future<Void> {
                 return Poll.pending();
             }
             connections.removeIf(JoinHandle::isFinished);
-            connections.add(Task.spawn(ReplicatedKv.closing(serve.apply(s), s)));
+            connections.add(Task.spawn(Server.closing(serve.apply(s), s)));
         }
     }
 

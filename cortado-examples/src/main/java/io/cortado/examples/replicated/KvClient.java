@@ -1,6 +1,7 @@
 package io.cortado.examples.replicated;
 
 import io.cortado.Future;
+import io.cortado.examples.net.Server;
 import io.cortado.io.Framed;
 import io.cortado.io.LinesCodec;
 import io.cortado.net.TcpStream;
@@ -61,7 +62,7 @@ public final class KvClient {
         Objects.requireNonNull(line, "line");
         return TcpStream.connect(host, port).then(s -> {
             Framed<String, TcpStream> lines = Framed.of(s, new LinesCodec(ReplicatedKv.MAX_LINE));
-            return ReplicatedKv.closing(lines.send(line).then(sent -> lines.next()), s);
+            return Server.closing(lines.send(line).then(sent -> lines.next()), s);
         }).map(answer -> {
             if (answer == null) {
                 throw new UncheckedIOException(new EOFException(host + ":" + port + " closed without answering"));

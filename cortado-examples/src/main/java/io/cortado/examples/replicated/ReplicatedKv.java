@@ -207,43 +207,6 @@ public final class ReplicatedKv {
     }
 
     /**
-     * @return {@code f}, closing {@code resource} once {@code f} completes, fails or is cancelled: how a future
-     * owns a socket
-     */
-    static <T> Future<T> closing(Future<T> f, AutoCloseable resource) {
-        return new Future<>() {
-            @Override
-            public Poll<T> poll(Context cx) {
-                Poll<T> p;
-                try {
-                    p = f.poll(cx);
-                } catch (RuntimeException | Error e) {
-                    closeQuietly(resource);
-                    throw e;
-                }
-                if (p.isReady()) {
-                    closeQuietly(resource);
-                }
-                return p;
-            }
-
-            @Override
-            public void cancel() {
-                f.cancel();
-                closeQuietly(resource);
-            }
-        };
-    }
-
-    static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            System.err.println("closing " + c + " failed: " + e); // nothing to undo: report and go on
-        }
-    }
-
-    /**
      * Runs one node on an ordinary runtime until the process is stopped.
      *
      * @param args {@code primary PORT [HOST:PORT ...]} (the backups) or {@code backup PORT}
