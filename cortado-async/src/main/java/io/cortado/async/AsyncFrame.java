@@ -5,7 +5,6 @@ import io.cortado.Future;
 import io.cortado.Poll;
 
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 
 /**
  * The base class of the frames that {@code cortado-async-compiler} generates: one object per call of an async
@@ -31,29 +30,17 @@ import java.util.concurrent.CompletionException;
  *
  * @param <T> the async method's value type
  */
-public abstract class AsyncFrame<T> implements Future<T> {
-    /** The body suspended: it awaits {@link #awaiting}. */
+public abstract class AsyncFrame<T> extends FrameCore implements Future<T> {
+    /** The body suspended: it awaits {@code awaiting}. */
     public static final Object SUSPEND = new Object();
-    /** The body completed with {@link #result}. */
+    /** The body completed with {@code result}. */
     public static final Object DONE = new Object();
 
-    /** Where the body resumes: 0 before the first poll, {@code k} after suspending at its k-th resume point. */
-    public int label;
-    /** The future the body awaits while suspended. */
-    public Future<?> awaiting;
-    /** The checked failure type of an {@code await(future, type)} the body is suspended in, else {@code null}. */
-    public Class<?> awaitingFailure;
-    /** The value the body completed with ({@link #DONE}). */
-    public Object result;
     private Future<T> tail;
-    private boolean finished;
 
     /** For generated frames only. */
     protected AsyncFrame() {
     }
-
-    /** @param cx the polling task's context, or {@code null} while cancelling @return see the class comment */
-    protected abstract Object resume(Context cx);
 
     @Override
     @SuppressWarnings("unchecked")
@@ -65,16 +52,7 @@ public abstract class AsyncFrame<T> implements Future<T> {
         if (finished) {
             throw new IllegalStateException("an async method's future was polled after it completed");
         }
-        Object r;
-        try {
-            r = resume(cx);
-        } catch (Throwable e) {
-            finished = true; // a failure completes the future: it is never resumed again (nor cancelled)
-            awaiting = null;
-            awaitingFailure = null;
-            result = null;
-            throw unchecked(e);
-        }
+        Object r = step(cx);
         if (r == SUSPEND) {
             return Poll.pending();
         }
@@ -97,48 +75,9 @@ public abstract class AsyncFrame<T> implements Future<T> {
     public final void cancel() {
         if (tail != null) {
             tail.cancel();
-            return;
+        } else if (cancelBody() instanceof Future<?> f) {
+            f.cancel(); // the method returned a future while cancelling: it is not wanted
         }
-        if (finished) {
-            return;
-        }
-        finished = true;
-        if (label == 0) {
-            return; // never started: no finally block was entered
-        }
-        Future<?> a = awaiting;
-        awaiting = null;
-        if (a != null) {
-            a.cancel();
-        }
-        try {
-            Object r = resume(null);
-            if (r instanceof Future<?> f) {
-                f.cancel(); // the method returned a future while cancelling: it is not wanted
-            }
-        } catch (CancellationException expected) {
-            // the usual end: the cancellation went through the method's finally blocks
-        } catch (Throwable e) {
-            // cancel() must not throw; a finally block that failed while cancelling has no one to report to
-        } finally {
-            result = null;
-        }
-    }
-
-    /**
-     * @return the failure as a future's poll throws it: unchecked as it is, a checked exception (which an async
-     * method may throw: its body is not checked by the JVM) wrapped in a {@link CompletionException}, as the
-     * {@link io.cortado.Future} contract asks and as {@link Async#fn} does when not compiled; an
-     * {@code await(future, type)} unwraps it again
-     */
-    static RuntimeException unchecked(Throwable e) {
-        if (e instanceof RuntimeException r) {
-            return r;
-        }
-        if (e instanceof Error err) {
-            throw err;
-        }
-        return new CompletionException(e);
     }
 
     /** @return the exception an await throws while its method is being cancelled */

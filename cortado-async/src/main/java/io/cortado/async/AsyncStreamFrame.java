@@ -4,7 +4,6 @@ import io.cortado.Context;
 import io.cortado.Poll;
 import io.cortado.stream.Stream;
 
-import java.util.concurrent.CancellationException;
 
 /**
  * The base class of the frames of async generators (methods returning {@link Stream} that call
@@ -14,27 +13,15 @@ import java.util.concurrent.CancellationException;
  *
  * @param <T> the item type
  */
-public abstract class AsyncStreamFrame<T> implements Stream<T> {
-    /** The body yielded {@link #result}. */
+public abstract class AsyncStreamFrame<T> extends FrameCore implements Stream<T> {
+    /** The body yielded {@code result}. */
     public static final Object YIELD = new Object();
 
-    /** See {@link AsyncFrame#label}. */
-    public int label;
-    /** See {@link AsyncFrame#awaiting}. */
-    public io.cortado.Future<?> awaiting;
-    /** See {@link AsyncFrame#awaitingFailure}. */
-    public Class<?> awaitingFailure;
-    /** The item yielded. */
-    public Object result;
     private Stream<T> tail;
-    private boolean finished;
 
     /** For generated frames only. */
     protected AsyncStreamFrame() {
     }
-
-    /** @param cx the polling task's context, or {@code null} while cancelling */
-    protected abstract Object resume(Context cx);
 
     @Override
     @SuppressWarnings("unchecked")
@@ -44,18 +31,9 @@ public abstract class AsyncStreamFrame<T> implements Stream<T> {
             return t.pollNext(cx);
         }
         if (finished) {
-            return Poll.ready(null);
+            return Poll.ready(null); // ended (a failure ends a stream too)
         }
-        Object r;
-        try {
-            r = resume(cx);
-        } catch (Throwable e) {
-            finished = true; // a failure ends the stream: it is never resumed again (nor cancelled)
-            awaiting = null;
-            awaitingFailure = null;
-            result = null;
-            throw AsyncFrame.unchecked(e);
-        }
+        Object r = step(cx);
         if (r == AsyncFrame.SUSPEND) {
             return Poll.pending();
         }
@@ -78,31 +56,8 @@ public abstract class AsyncStreamFrame<T> implements Stream<T> {
     public final void cancel() {
         if (tail != null) {
             tail.cancel();
-            return;
-        }
-        if (finished) {
-            return;
-        }
-        finished = true;
-        if (label == 0) {
-            return;
-        }
-        io.cortado.Future<?> a = awaiting;
-        awaiting = null;
-        if (a != null) {
-            a.cancel();
-        }
-        try {
-            Object r = resume(null);
-            if (r instanceof Stream<?> s) {
-                s.cancel();
-            }
-        } catch (CancellationException expected) {
-            // the cancellation went through the generator's finally blocks
-        } catch (Throwable e) {
-            // cancel() must not throw
-        } finally {
-            result = null;
+        } else if (cancelBody() instanceof Stream<?> s) {
+            s.cancel(); // the generator returned a stream while cancelling: it is not wanted
         }
     }
 }
