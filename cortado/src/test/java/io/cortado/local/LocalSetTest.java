@@ -146,7 +146,12 @@ class LocalSetTest extends RuntimeTestBase {
             }
             assertEquals(expected, sum);
             assertFalse(wrongThread.get());
-            producers.forEach(h -> assertTrue(h.isFinished()));
+            // A producer's close() ends the channel inside its last poll, a moment before its task is marked
+            // complete on its worker: join them rather than read isFinished() racily.
+            for (JoinHandle<Void> h : producers) {
+                rt.blockOn(h);
+                assertTrue(h.isFinished());
+            }
         }
     }
 
