@@ -36,7 +36,11 @@
  *     }
  * }
  * }</pre>
- * The method body runs inside the runtime, on the thread that drives the test, so {@code Task.spawn} and
+ * A test method may be an async method ({@code cortado-async}): compile the test classes with
+ * {@code cortado-async-maven-plugin}'s {@code transform-tests} goal (or run with its agent), and write the test as
+ * plain code with {@code await(...)}; {@code cortado-async-tests}' {@code AsyncCortadoTestsTest} does.
+ *
+ * <p>The method body runs inside the runtime, on the thread that drives the test, so {@code Task.spawn} and
  * {@code Clock.current()} work there. Parameters of type {@link io.cortado.Handle}, {@link io.cortado.AsyncRuntime}
  * and {@link io.cortado.time.Clock} are injected.
  *
