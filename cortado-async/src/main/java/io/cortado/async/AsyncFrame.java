@@ -43,19 +43,16 @@ public abstract class AsyncFrame<T> extends FrameCore implements Future<T> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public final Poll<T> poll(Context cx) {
-        Future<T> t = tail;
-        if (t != null) {
-            return t.poll(cx);
+        if (tail == null && !finished) { // the hot path, kept small so the JIT inlines it into the poller
+            Object r = step(cx);
+            return r == SUSPEND ? Poll.pending() : completed(r, cx);
         }
-        if (finished) {
-            throw new IllegalStateException("an async method's future was polled after it completed");
-        }
-        Object r = step(cx);
-        if (r == SUSPEND) {
-            return Poll.pending();
-        }
+        return pollAfter(cx);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Poll<T> completed(Object r, Context cx) {
         finished = true;
         awaiting = null;
         if (r == DONE) {
@@ -69,6 +66,13 @@ public abstract class AsyncFrame<T> extends FrameCore implements Future<T> {
         }
         tail = (Future<T>) r;
         return tail.poll(cx);
+    }
+
+    private Poll<T> pollAfter(Context cx) {
+        if (tail != null) {
+            return tail.poll(cx);
+        }
+        throw new IllegalStateException("an async method's future was polled after it completed");
     }
 
     @Override
