@@ -57,7 +57,9 @@ public final class TcpStream extends SocketStream {
      *
      * <p><b>Cancel safety:</b> cancelling a pending connect closes the half-open socket; nothing else is lost.
      *
-     * @param address where to connect (an {@link java.net.InetSocketAddress})
+     * @param address where to connect (an {@link java.net.InetSocketAddress}; an unresolved one, such as
+     *                {@code InetSocketAddress.createUnresolved("db", 5432)}, is looked up first, as
+     *                {@link #connect(String, int)} does)
      * @return a lazy future of the connected stream
      */
     public static Future<TcpStream> connect(SocketAddress address) {
