@@ -389,6 +389,10 @@ class TcpTest extends RuntimeTestBase {
             byte[] reply = rt.blockOn(Futures.lazy(() -> 0).then(v -> TcpStream.connect("localhost",
                     l.localAddress().getPort())).then(s -> NetSupport.closing(roundTrip(s, bytes("by name")), s)));
             assertArrayEquals(bytes("by name"), reply);
+            byte[] unresolved = rt.blockOn(Futures.lazy(() -> 0).then(v -> TcpStream.connect(
+                    java.net.InetSocketAddress.createUnresolved("localhost", l.localAddress().getPort())))
+                    .then(s -> NetSupport.closing(roundTrip(s, bytes("unresolved")), s)));
+            assertArrayEquals(bytes("unresolved"), unresolved, "an unresolved address is looked up, not refused");
             UncheckedIOException e = assertThrows(UncheckedIOException.class,
                     () -> rt.blockOn(TcpStream.connect("no-such-host.invalid", 80)));
             assertInstanceOf(java.net.UnknownHostException.class, e.getCause());
