@@ -30,6 +30,7 @@ import org.objectweb.asm.tree.analysis.BasicValue;
 import org.objectweb.asm.tree.analysis.Frame;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -530,7 +531,9 @@ public final class AsyncCompiler {
         record Slot(String field, Type type, Type kind, int index) {
         }
 
-        MethodNode buildBody(MethodNode m, Kind kind, Frame<BasicValue>[] types, FrameClass frame) {
+        MethodNode buildBody(MethodNode m, Kind kind, Frame<BasicValue>[] types, FrameClass frame)
+                throws AnalyzerException {
+            BitSet[] live = Liveness.liveIn(cn.name, m); // an await saves only what is read after it
             int access = Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC | (hostIsInterface ? Opcodes.ACC_PUBLIC : 0);
             // The frame is passed as its base class: no signature of the host may name a frame class, since the
             // agent defines the frames only in the host's static initialiser, and reflection (JUnit, frameworks)
@@ -628,6 +631,9 @@ public final class AsyncCompiler {
                     for (int l = 0; l < f.getLocals(); l++) {
                         BasicValue v = f.getLocal(l);
                         Type kt = kindOf(v);
+                        if (!live[idx].get(l)) {
+                            continue; // dead here: never read again before being written
+                        }
                         if (kt != null && stableParams.containsKey(l)) {
                             paramLocals.add(l);
                         } else if (kt != null) {
