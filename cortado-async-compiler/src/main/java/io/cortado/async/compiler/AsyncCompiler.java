@@ -57,8 +57,9 @@ import java.util.Set;
  *       there. Line numbers and exception tables are kept, so stack traces and {@code catch}/{@code finally} are
  *       the user's.</li>
  *   <li><b>await</b> {@code [... f] → [... value]}: poll {@code f} with the context; ready → its value, at once; pending
- *       → spill the stack below {@code f} into temporaries, save it and every live local (read after the await: {@code Liveness}) into the frame
- *       (references checked-cast back to their verified type on restore), set the label, return
+ *       → spill the stack below {@code f} into temporaries, save it and every live local (read after the await:
+ *       {@code Liveness}) into the frame (references checked-cast back to their verified type on restore), set the
+ *       label, return
  *       {@code SUSPEND}. A {@code null} context means the frame is being cancelled: the await throws
  *       {@code AsyncFrame.cancelled()} in place, inside the user's try blocks.</li>
  *   <li><b>yield</b> (generators): store the item in {@code result}, save, return {@code YIELD}; resume after it.</li>
