@@ -42,13 +42,33 @@ public abstract class AsyncFrame<T> extends FrameCore implements Future<T> {
     protected AsyncFrame() {
     }
 
+    /**
+     * Polls the frame. Generated frames override this with the same steps, calling their body directly (no virtual
+     * {@code resume} call, which is megamorphic in a program with many async methods) and this method for anything
+     * but the hot path.
+     */
     @Override
-    public final Poll<T> poll(Context cx) {
+    public Poll<T> poll(Context cx) {
         if (tail == null && !finished) { // the hot path, kept small so the JIT inlines it into the poller
             Object r = step(cx);
             return r == SUSPEND ? Poll.pending() : completed(r, cx);
         }
         return pollAfter(cx);
+    }
+
+    /** For a generated {@code poll}: whether the body runs now (no returned future yet, not finished). */
+    protected final boolean running() {
+        return tail == null && !finished;
+    }
+
+    /** For a generated {@code poll}: the body's outcome, not {@link #SUSPEND}, as this poll's result. */
+    protected final Poll<T> complete(Object r, Context cx) {
+        return completed(r, cx);
+    }
+
+    /** For a generated {@code poll}: the body threw {@code e} (rule 4). @return what to throw */
+    protected final RuntimeException fail(Throwable e) {
+        return failed(e);
     }
 
     @SuppressWarnings("unchecked")

@@ -33,12 +33,17 @@ abstract class FrameCore {
         try {
             return resume(cx);
         } catch (Throwable e) {
-            finished = true;
-            awaiting = null;
-            awaitingFailure = null;
-            result = null;
-            throw unchecked(e);
+            throw failed(e);
         }
+    }
+
+    /** The body threw {@code e}: the frame is finished (rule 4). @return the failure to throw, unchecked */
+    final RuntimeException failed(Throwable e) {
+        finished = true;
+        awaiting = null;
+        awaitingFailure = null;
+        result = null;
+        return unchecked(e);
     }
 
     /**

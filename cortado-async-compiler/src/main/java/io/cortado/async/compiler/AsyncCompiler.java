@@ -923,6 +923,59 @@ public final class AsyncCompiler {
             return f;
         }
 
+        /**
+         * {@code AsyncFrame.poll}'s hot path with the body called directly: {@code running()} ? body → pending,
+         * or {@code complete(r)}, a throw going through {@code fail(e)} : {@code super.poll(cx)}.
+         */
+        MethodNode poll(ClassNode host, MethodNode body, boolean hostIsInterface) {
+            MethodNode p = new MethodNode(Opcodes.ACC_PUBLIC, "poll", "(L" + CONTEXT + ";)L" + POLL + ";", null, null);
+            LabelNode slow = new LabelNode();
+            LabelNode start = new LabelNode();
+            LabelNode end = new LabelNode();
+            LabelNode handler = new LabelNode();
+            LabelNode done = new LabelNode();
+            InsnList c = p.instructions;
+            c.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            c.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, name, "running", "()Z", false));
+            c.add(new JumpInsnNode(Opcodes.IFEQ, slow));
+            c.add(start);
+            c.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            c.add(new VarInsnNode(Opcodes.ALOAD, 1));
+            for (int extra = Type.getArgumentTypes(body.desc).length - 2; extra > 0; extra--) {
+                c.add(new InsnNode(Opcodes.ICONST_0)); // see buildBody: overloads
+            }
+            c.add(new MethodInsnNode(Opcodes.INVOKESTATIC, host.name, body.name, body.desc, hostIsInterface));
+            c.add(end);
+            c.add(new VarInsnNode(Opcodes.ASTORE, 2));
+            c.add(new VarInsnNode(Opcodes.ALOAD, 2));
+            c.add(new FieldInsnNode(Opcodes.GETSTATIC, FRAME, "SUSPEND", "Ljava/lang/Object;"));
+            c.add(new JumpInsnNode(Opcodes.IF_ACMPNE, done));
+            c.add(new MethodInsnNode(Opcodes.INVOKESTATIC, POLL, "pending", "()L" + POLL + ";", true));
+            c.add(new InsnNode(Opcodes.ARETURN));
+            c.add(done);
+            c.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            c.add(new VarInsnNode(Opcodes.ALOAD, 2));
+            c.add(new VarInsnNode(Opcodes.ALOAD, 1));
+            c.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, name, "complete",
+                    "(Ljava/lang/Object;L" + CONTEXT + ";)L" + POLL + ";", false));
+            c.add(new InsnNode(Opcodes.ARETURN));
+            c.add(handler);
+            c.add(new VarInsnNode(Opcodes.ASTORE, 2));
+            c.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            c.add(new VarInsnNode(Opcodes.ALOAD, 2));
+            c.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, name, "fail",
+                    "(Ljava/lang/Throwable;)Ljava/lang/RuntimeException;", false));
+            c.add(new InsnNode(Opcodes.ATHROW));
+            c.add(slow);
+            c.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            c.add(new VarInsnNode(Opcodes.ALOAD, 1));
+            c.add(new MethodInsnNode(Opcodes.INVOKESPECIAL, FRAME, "poll", "(L" + CONTEXT + ";)L" + POLL + ";",
+                    false));
+            c.add(new InsnNode(Opcodes.ARETURN));
+            p.tryCatchBlocks.add(new TryCatchBlockNode(start, end, handler, "java/lang/Throwable"));
+            return p;
+        }
+
         byte[] bytes(ClassNode host, MethodNode body, boolean hostIsInterface, Unit unit) {
             ClassNode c = new ClassNode();
             c.version = Math.max(host.version & 0xFFFF, Opcodes.V17);
@@ -963,6 +1016,9 @@ public final class AsyncCompiler {
                     hostIsInterface));
             resume.instructions.add(new InsnNode(Opcodes.ARETURN));
             c.methods.add(resume);
+            if (base.equals(FRAME)) {
+                c.methods.add(poll(host, body, hostIsInterface));
+            }
             ClassWriter w = unit.writer();
             c.accept(w);
             return w.toByteArray();
