@@ -14,8 +14,8 @@ import java.util.concurrent.CancellationException;
  * <h2>Protocol between a frame and its body</h2>
  * <ol>
  *   <li>The body is a static method {@code m(AsyncFrame f, Context cx)} in the async method's class (it casts
- *       {@code f} to its frame class); {@link #resume}
- *       calls it. It starts at {@link #label} 0, or jumps to resume point {@code label}, restoring locals and stack
+ *       {@code f} to its frame class); the frame's generated {@code poll} calls it directly, and {@link #resume}
+ *       for every other path. It starts at {@link #label} 0, or jumps to resume point {@code label}, restoring locals and stack
  *       from the frame's fields.</li>
  *   <li>It returns {@link #SUSPEND} after saving its state and setting {@code label} (it awaits {@link #awaiting},
  *       which already arranged a wake-up), {@link #DONE} with the value in {@link #result}, or the future the method
