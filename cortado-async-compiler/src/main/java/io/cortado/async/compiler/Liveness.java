@@ -5,10 +5,7 @@ import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.IincInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.VarInsnNode;
-import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
-import org.objectweb.asm.tree.analysis.BasicInterpreter;
-import org.objectweb.asm.tree.analysis.BasicValue;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,26 +24,19 @@ final class Liveness {
     /** @return the live slots before each instruction */
     static BitSet[] liveIn(String owner, MethodNode m) throws AnalyzerException {
         int n = m.instructions.size();
+        ControlFlow cfg = ControlFlow.of(owner, m);
         List<List<Integer>> succ = new ArrayList<>();
         List<List<Integer>> pred = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            succ.add(new ArrayList<>());
+            succ.add(new ArrayList<>(cfg.normal().get(i)));
+            succ.get(i).addAll(cfg.thrown().get(i));
             pred.add(new ArrayList<>());
         }
-        new Analyzer<BasicValue>(new BasicInterpreter()) {
-            @Override
-            protected void newControlFlowEdge(int insn, int successor) {
-                succ.get(insn).add(successor);
-                pred.get(successor).add(insn);
+        for (int i = 0; i < n; i++) {
+            for (int s : succ.get(i)) {
+                pred.get(s).add(i);
             }
-
-            @Override
-            protected boolean newControlFlowExceptionEdge(int insn, int successor) {
-                succ.get(insn).add(successor);
-                pred.get(successor).add(insn);
-                return true;
-            }
-        }.analyze(owner, m);
+        }
         BitSet[] use = new BitSet[n];
         BitSet[] def = new BitSet[n];
         BitSet[] in = new BitSet[n];

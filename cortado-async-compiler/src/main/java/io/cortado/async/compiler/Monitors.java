@@ -2,13 +2,9 @@ package io.cortado.async.compiler;
 
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
-import org.objectweb.asm.tree.analysis.BasicInterpreter;
-import org.objectweb.asm.tree.analysis.BasicValue;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -20,24 +16,9 @@ final class Monitors {
     /** @return the monitor depth before each instruction ({@code -1} where unreachable) */
     static int[] depths(String owner, MethodNode m) throws AnalyzerException {
         int n = m.instructions.size();
-        List<List<Integer>> normal = new ArrayList<>();
-        List<List<Integer>> thrown = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            normal.add(new ArrayList<>());
-            thrown.add(new ArrayList<>());
-        }
-        new Analyzer<BasicValue>(new BasicInterpreter()) {
-            @Override
-            protected void newControlFlowEdge(int insn, int successor) {
-                normal.get(insn).add(successor);
-            }
-
-            @Override
-            protected boolean newControlFlowExceptionEdge(int insn, int successor) {
-                thrown.get(insn).add(successor);
-                return true;
-            }
-        }.analyze(owner, m);
+        ControlFlow cfg = ControlFlow.of(owner, m);
+        List<List<Integer>> normal = cfg.normal();
+        List<List<Integer>> thrown = cfg.thrown();
         int[] depth = new int[n];
         Arrays.fill(depth, -1);
         depth[0] = 0;
