@@ -2,8 +2,6 @@ package io.cortado.trace;
 
 import io.cortado.AsyncRuntime;
 import io.cortado.JoinHandle;
-import io.cortado.testing.RuntimeTestBase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -16,23 +14,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ConsoleSubscriber's line format, filtering, span lines, and whole lines under concurrent events. */
-class ConsoleSubscriberTest extends RuntimeTestBase {
+class ConsoleSubscriberTest extends SubscriberTestBase {
     static final Tracer LOG = Tracing.tracer("test.app");
     static final String TS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
-
-    private AutoCloseable installed;
-
-    @AfterEach
-    void uninstall() throws Exception {
-        if (installed != null) {
-            installed.close();
-        }
-        assertFalse(Tracing.isOn(Level.ERROR), "no subscriber left installed");
-    }
 
     @Test
     void anEventIsOneLineWithTimestampLevelThreadTargetMessageFieldsAndSpanContext() {

@@ -1,7 +1,5 @@
 package io.cortado.trace;
 
-import io.cortado.testing.RuntimeTestBase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,19 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Subscriber.fanOut: the most verbose level, and each child sees exactly what it wants. */
-class FanOutTest extends RuntimeTestBase {
+class FanOutTest extends SubscriberTestBase {
     static final Tracer LOG = Tracing.tracer("test.app");
     static final Tracer MUTED = Tracing.tracer("muted");
-
-    private AutoCloseable installed;
-
-    @AfterEach
-    void uninstall() throws Exception {
-        if (installed != null) {
-            installed.close();
-        }
-        assertFalse(Tracing.isOn(Level.ERROR), "no subscriber left installed");
-    }
 
     @Test
     void levelIsTheMostVerboseAndEachChildGetsOnlyWhatItWants() {

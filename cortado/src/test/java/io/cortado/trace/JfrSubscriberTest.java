@@ -2,11 +2,9 @@ package io.cortado.trace;
 
 import io.cortado.AsyncRuntime;
 import io.cortado.JoinHandle;
-import io.cortado.testing.RuntimeTestBase;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,18 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** JfrSubscriber: events and spans of instrumented tasks on a multi-thread runtime, read back from a recording. */
-class JfrSubscriberTest extends RuntimeTestBase {
+class JfrSubscriberTest extends SubscriberTestBase {
     static final Tracer LOG = Tracing.tracer("test.jfr");
-
-    private AutoCloseable installed;
-
-    @AfterEach
-    void uninstall() throws Exception {
-        if (installed != null) {
-            installed.close();
-        }
-        assertFalse(Tracing.isOn(Level.ERROR), "no subscriber left installed");
-    }
 
     @Test
     void eventsAndSpansOfInstrumentedTasksAreRecorded(@TempDir Path dir) throws Exception {

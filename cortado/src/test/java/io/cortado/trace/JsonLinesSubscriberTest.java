@@ -2,8 +2,6 @@ package io.cortado.trace;
 
 import io.cortado.AsyncRuntime;
 import io.cortado.JoinHandle;
-import io.cortado.testing.RuntimeTestBase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringWriter;
@@ -20,21 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** JsonLinesSubscriber's output, parsed back with a strict RFC 8259 reader, hostile strings included. */
-class JsonLinesSubscriberTest extends RuntimeTestBase {
+class JsonLinesSubscriberTest extends SubscriberTestBase {
     static final Tracer LOG = Tracing.tracer("test.json");
     /** Quotes, backslashes, every kind of control character, a slash, non-ASCII, a pair and a lone surrogate. */
     static final String HOSTILE = "q\"uote \\back\\\\slash \n\r\t\b\f nul\u0000 bell\u0007 esc\u001b us\u001f "
             + "del\u007f </script> é ✓ \uD83D\uDE00 lone\uD800 low\uDC00 sep\u2028\u2029 {\"a\":[1,2]} \\u0041";
-
-    private AutoCloseable installed;
-
-    @AfterEach
-    void uninstall() throws Exception {
-        if (installed != null) {
-            installed.close();
-        }
-        assertFalse(Tracing.isOn(Level.ERROR), "no subscriber left installed");
-    }
 
     @Test
     void eventsAreOneObjectPerLineWithTypedFieldsAndTheirSpans() {

@@ -6,9 +6,7 @@ import io.cortado.Future;
 import io.cortado.Futures;
 import io.cortado.JoinHandle;
 import io.cortado.Poll;
-import io.cortado.testing.RuntimeTestBase;
 import io.cortado.testing.TestWaker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Events, spans, subscribers, and span context following instrumented tasks across workers. */
-class TracingTest extends RuntimeTestBase {
+class TracingTest extends SubscriberTestBase {
     static final Tracer LOG = Tracing.tracer("test.app");
 
     /** Records everything; wants {@code max} and more severe, from every target but "muted". */
@@ -78,20 +76,10 @@ class TracingTest extends RuntimeTestBase {
         }
     }
 
-    private AutoCloseable installed;
-
     private Recorder install(Level max) {
         Recorder r = new Recorder(max);
         installed = Tracing.install(r);
         return r;
-    }
-
-    @AfterEach
-    void uninstall() throws Exception {
-        if (installed != null) {
-            installed.close();
-        }
-        assertFalse(Tracing.isOn(Level.ERROR), "no subscriber left installed");
     }
 
     @Test

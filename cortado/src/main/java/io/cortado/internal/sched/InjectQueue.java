@@ -31,11 +31,10 @@ import java.lang.invoke.VarHandle;
  *       "not empty" only costs a look. This is what the parking re-check (Idle rule 3) relies on.</li>
  *   <li>A task is in at most one run queue at a time (rule 2 of {@link TaskCell}), so its single link field is never
  *       needed twice; it is cleared when the task is taken.</li>
- *   <li><b>Depth.</b> A push adds to {@code pushed} (atomic) before its exchange; a take adds to {@code popped}
- *       (under the lock, opaque) after moving {@code head}. A task is taken only after its push counted it, so
- *       {@code pushed - popped} (reading {@code popped} first, with acquire) is the depth plus the pushes in flight;
- *       {@link #depth} clamps it at zero all the same. The stub's re-links (rule 3) do not count. Metrics only: no
- *       decision reads it.</li>
+ *   <li><b>Depth.</b> {@link #depth} counts the nodes from {@code head} under {@link #consumers}: with the lock
+ *       held the head cannot move and no node between it and the tail is unlinked, so the walk is exact except for
+ *       pushes whose link is still in flight (rule 2), where it stops. The stub is not counted. Metrics only, and
+ *       paid by the reader: pushes and takes do nothing for it.</li>
  * </ol>
  * Guarded by {@code InjectQueueTest} (FIFO, batches, producers racing two consumers) and
  * {@code InjectQueueLincheckTest} (linearizability of push, pushBatch, pop, popBatch and isEmpty).
@@ -43,16 +42,12 @@ import java.lang.invoke.VarHandle;
 final class InjectQueue {
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
-    private static final VarHandle PUSHED;
-    private static final VarHandle POPPED;
 
     static {
         try {
             var l = MethodHandles.lookup();
             HEAD = l.findVarHandle(InjectQueue.class, "head", TaskCell.class);
             TAIL = l.findVarHandle(InjectQueue.class, "tail", TaskCell.class);
-            PUSHED = l.findVarHandle(InjectQueue.class, "pushed", long.class);
-            POPPED = l.findVarHandle(InjectQueue.class, "popped", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -81,23 +76,12 @@ final class InjectQueue {
     @SuppressWarnings("unused")
     private volatile TaskCell<?> head = stub;
     private volatile TaskCell<?> tail = stub;
-    /** Tasks pushed, for {@link #depth} (rule 6): added to atomically, beside {@code tail} on its cache line. */
-    @SuppressWarnings("unused") // through PUSHED
-    private long pushed;
-    /** Tasks taken, for {@link #depth} (rule 6): written under {@link #consumers} with opaque stores. */
-    @SuppressWarnings("unused") // through POPPED
-    private long popped;
     /** Padding: producers hammer {@link #tail}; keep it off the line of the next object. */
     @SuppressWarnings("unused")
     private long p0, p1, p2, p3, p4, p5, p6;
 
     /** Rule 2. */
     void push(TaskCell<?> task) {
-        PUSHED.getAndAdd(this, 1L);
-        link(task);
-    }
-
-    private void link(TaskCell<?> task) {
         task.setNextInjectPlain(null);
         TaskCell<?> prev = (TaskCell<?>) TAIL.getAndSet(this, task);
         prev.setNextInjectRelease(task);
@@ -116,7 +100,6 @@ final class InjectQueue {
             last = t;
         }
         last.setNextInjectPlain(null);
-        PUSHED.getAndAdd(this, (long) n);
         TaskCell<?> prev = (TaskCell<?>) TAIL.getAndSet(this, last);
         prev.setNextInjectRelease(first);
     }
@@ -184,13 +167,12 @@ final class InjectQueue {
             if (TAIL.getVolatile(this) != h) {
                 next = awaitLink(h); // a producer swapped the tail and is about to link h to its node
             } else {
-                link(stub); // h is the last node: put the stub behind it so h can be taken
+                push(stub); // h is the last node: put the stub behind it so h can be taken
                 next = awaitLink(h);
             }
         }
         HEAD.setRelease(this, next);
         h.setNextInjectPlain(null);
-        POPPED.setOpaque(this, (long) POPPED.get(this) + 1);
         return h;
     }
 
@@ -207,11 +189,20 @@ final class InjectQueue {
         return next;
     }
 
-    /** @return tasks in the queue now (rule 6: for metrics; never negative, possibly a moment stale) */
+    /** @return tasks in the queue now (rule 6: for metrics; O(depth), under the consumers' lock) */
     int depth() {
-        long taken = (long) POPPED.getAcquire(this);
-        long in = (long) PUSHED.getVolatile(this);
-        return Math.clamp(in - taken, 0, Integer.MAX_VALUE);
+        consumers.lock();
+        try {
+            int n = 0;
+            for (TaskCell<?> t = (TaskCell<?>) HEAD.get(this); t != null; t = t.nextInjectAcquire()) {
+                if (t != stub) {
+                    n++;
+                }
+            }
+            return n;
+        } finally {
+            consumers.unlock();
+        }
     }
 
     /** Rule 4. */
