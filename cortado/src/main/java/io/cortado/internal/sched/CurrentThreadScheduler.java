@@ -287,7 +287,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
             while (ran < eventInterval && (task = nextTask()) != null) {
                 long t0 = timed ? System.nanoTime() : 0;
                 if (t0 != 0) {
-                    stampTimed(this, task, stats, t0);
+                    stampTimed(task, stats, t0);
                 } else {
                     task.stampPolled(coarse);
                 }

@@ -396,7 +396,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         w.beginPoll(task);
         long t0 = timed ? System.nanoTime() : 0;
         if (t0 != 0) {
-            stampTimed(this, task, w.stats, t0);
+            stampTimed(task, w.stats, t0);
         } else {
             task.stampPolled(w.coarse);
         }

@@ -72,8 +72,8 @@ abstract class SchedulerBase implements Scheduler, RuntimeCore {
      *
      * @param t0 the poll's start ({@code System.nanoTime()})
      */
-    static void stampTimed(SchedulerBase self, TaskCell<?> task, WorkerStats stats, long t0) {
-        int prev = task.stampPolled(self.coarseOf(t0));
+    final void stampTimed(TaskCell<?> task, WorkerStats stats, long t0) {
+        int prev = task.stampPolled(coarseOf(t0));
         if ((prev & TaskCell.SCHEDULED_TAG) != 0) {
             stats.scheduled((long) (((int) (t0 >>> 10) - prev) & Integer.MAX_VALUE) << 10);
         }
