@@ -13,8 +13,8 @@ import java.util.Objects;
 /**
  * Multi-producer, single-consumer channels: {@link #bounded(int)} (senders wait while it is full: backpressure)
  * and {@link #unbounded()} (sending never waits). The receiver gets every message, in each sender's order;
- * {@link Receiver#recv()} completes with {@code null} at the end of the stream, once every sender is closed and the
- * buffer is drained (messages may therefore not be {@code null}).
+ * {@link Receiver#recv()} completes with {@code null} at the end of the stream, once every sender is closed (or the
+ * receiver is) and the buffer is drained (messages may therefore not be {@code null}).
  * <pre>{@code
  * var ch = Mpsc.<String>bounded(64);
  * var tx = ch.sender();
@@ -42,9 +42,22 @@ import java.util.Objects;
  *       completed; the receiver that sees zero looks at the queue once more before it reports the end, so no
  *       message is lost, even from a send created before its sender was closed.</li>
  *   <li><b>Receiver close</b> closes the semaphore (waiting senders fail) and makes every later send fail with a
- *       {@link ClosedException} that hands the value back; what is buffered can still be received.</li>
+ *       {@link ClosedException} that hands the value back; what is buffered can still be received, and then the
+ *       stream ends, whatever senders are still open (close, then drain: Tokio's way to stop a consumer without
+ *       losing a message).</li>
+ *   <li><b>Sends in flight at a receiver close.</b> A send is counted before it pushes, and the count drops only
+ *       when the receiver takes the message: bounded, the permit it took from the semaphore (given back by the
+ *       receiver's take, or by the send itself if it is cancelled before it pushes); unbounded, a message count in
+ *       one word with the CLOSED bit ({@code messages << 1 | CLOSED}), raised by a CAS that fails once CLOSED is
+ *       set. A send that was counted before the close always pushes; one that was not fails with
+ *       {@link ClosedException}: never both, never neither. After the close the receiver reports the end only when
+ *       the count is back to zero (all permits home; no message counted), so every counted message is received
+ *       first; a permit given back unused after the close wakes the receiver, which may be waiting for it.</li>
+ *   <li><b>Unbounded end by senders.</b> An unbounded channel whose senders are all closed ends when the receiver
+ *       moves the count from exactly zero to CLOSED; a send racing the close of its own sender is thus either
+ *       counted first (and received) or fails with {@link ClosedException}.</li>
  * </ol>
- * Guarded by {@code MpscTest}, {@code MpscLincheckTest} and {@code SyncStressTest}.
+ * Guarded by {@code ChannelTest}, {@code SyncLincheckTest} and {@code SyncStressTest}.
  */
 public final class Mpsc {
     private Mpsc() {
@@ -135,12 +148,16 @@ public final class Mpsc {
     private static final class Chan<T> {
         private static final VarHandle TAIL;
         private static final VarHandle SENDERS;
+        private static final VarHandle COUNT;
+        private static final long COUNT_CLOSED = 1;
+        private static final long ONE_MESSAGE = 2;
 
         static {
             try {
                 var l = MethodHandles.lookup();
                 TAIL = l.findVarHandle(Chan.class, "tail", Node.class);
                 SENDERS = l.findVarHandle(Chan.class, "senders", int.class);
+                COUNT = l.findVarHandle(Chan.class, "count", long.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -148,6 +165,11 @@ public final class Mpsc {
 
         /** {@code null} for an unbounded channel. */
         final Semaphore capacity;
+        /** The bounded channel's permits in all: the semaphore is idle (no send in flight) when it holds them all. */
+        private final int permits;
+        /** Unbounded only: {@code messages << 1 | COUNT_CLOSED}, the messages counted and not yet taken (rule 6). */
+        @SuppressWarnings("unused") // through COUNT
+        private volatile long count;
         /** The receiver's: the node before the first message (a consumed node serves as the stub). */
         private Node<T> head;
         @SuppressWarnings("unused") // through TAIL
@@ -159,6 +181,7 @@ public final class Mpsc {
 
         Chan(Semaphore capacity) {
             this.capacity = capacity;
+            this.permits = capacity == null ? 0 : capacity.availablePermits();
             Node<T> stub = new Node<>(null);
             head = stub;
             TAIL.set(this, stub);
@@ -197,16 +220,85 @@ public final class Mpsc {
             head = next;
             if (capacity != null) {
                 capacity.release(1); // rule 3
+            } else {
+                COUNT.getAndAdd(this, -ONE_MESSAGE); // rule 6
             }
             return v;
+        }
+
+        /** Unbounded: counts a message about to be pushed; {@code false} once the channel is closed (rule 6). */
+        boolean countMessage() {
+            for (; ; ) {
+                long c = count;
+                if ((c & COUNT_CLOSED) != 0) {
+                    return false;
+                }
+                if (COUNT.compareAndSet(this, c, c + ONE_MESSAGE)) {
+                    return true;
+                }
+            }
+        }
+
+        /** The receiver's close (rule 5). */
+        void closeRx() {
+            rxClosed = true;
+            if (capacity != null) {
+                capacity.close();
+            } else {
+                COUNT.getAndBitwiseOr(this, COUNT_CLOSED);
+            }
+        }
+
+        /**
+         * The receiver found the queue empty: has the stream ended? Bounded: every sender's tickets ended (rule 4),
+         * or the receiver closed and every permit is home (rule 6). Unbounded: the count is zero and CLOSED, closed
+         * here if every sender is gone (rule 7).
+         */
+        boolean ended() {
+            if (capacity != null) {
+                return senders == 0 || (rxClosed && capacity.availablePermits() == permits);
+            }
+            for (; ; ) {
+                long c = count;
+                if (c >= ONE_MESSAGE) {
+                    return false; // a message is buffered or about to be pushed: its push wakes the receiver
+                }
+                if (c == COUNT_CLOSED) {
+                    return true;
+                }
+                if (senders != 0) {
+                    return false;
+                }
+                if (COUNT.compareAndSet(this, 0L, COUNT_CLOSED)) {
+                    return true;
+                }
+            }
+        }
+
+        /** A bounded send gave its permit back unused: after a receiver close, the receiver may wait for it (6). */
+        void permitReturned() {
+            if (rxClosed) {
+                Waker w = rxWaker;
+                if (w != null) {
+                    w.wake();
+                }
+            }
         }
 
         boolean isEmpty() {
             return TAIL.getVolatile(this) == head;
         }
 
-        int sendersVolatile() {
-            return senders;
+        /** Rules 4, 6, 7 without changing anything (a snapshot, for {@code isClosedAndEmpty}). */
+        boolean hasEnded() {
+            if (!isEmpty()) {
+                return false;
+            }
+            if (capacity != null) {
+                return senders == 0 || (rxClosed && capacity.availablePermits() == permits);
+            }
+            long c = count;
+            return c == COUNT_CLOSED || (c == 0 && senders == 0);
         }
 
         void addSender() {
@@ -294,8 +386,9 @@ public final class Mpsc {
 
         /**
          * Closes this sender (once). When the last sender is closed and every send or reservation begun through
-         * them has ended, the receiver sees the end of the stream: a send that began before the close is delivered
-         * before the end; one that begins after it fails with {@link IllegalStateException}.
+         * them has ended, the receiver sees the end of the stream: a bounded send that began before the close is
+         * delivered before the end; an unbounded send racing the close is delivered or fails with
+         * {@link ClosedException} (rule 7); a send that begins after it fails with {@link IllegalStateException}.
          */
         @Override
         public void close() {
@@ -370,7 +463,7 @@ public final class Mpsc {
             if (r == 0) {
                 return TrySend.FULL;
             }
-            chan.push(value);
+            chan.push(value); // counted before a receiver close: it is received (rule 6)
             return TrySend.SENT;
         }
 
@@ -437,10 +530,10 @@ public final class Mpsc {
         }
 
         /**
-         * Sends into the reserved room; never waits.
+         * Sends into the reserved room; never waits, never fails: the room was taken before any receiver close,
+         * so a receiver that closed and drains gets this message before the end of the stream (rule 6).
          *
          * @param value the message, not {@code null}
-         * @throws ClosedException       if the receiver is gone (the value is handed back)
          * @throws IllegalStateException if the reservation was used or closed already
          */
         public void send(T value) {
@@ -450,10 +543,6 @@ public final class Mpsc {
             }
             used = true;
             try {
-                if (chan.rxClosed) {
-                    permit.close();
-                    throw chan.closedFor(value);
-                }
                 permit.forget();
                 chan.push(value);
             } finally {
@@ -467,6 +556,7 @@ public final class Mpsc {
             if (!used) {
                 used = true;
                 permit.close();
+                chan.permitReturned();
                 sender.end();
             }
         }
@@ -490,16 +580,12 @@ public final class Mpsc {
             if (value == null) {
                 throw new IllegalStateException("send polled after it completed or was cancelled");
             }
-            if (chan.rxClosed) {
-                return fail();
-            }
             if (acquire == null) {
+                if (chan.rxClosed) {
+                    return fail();
+                }
                 int r = chan.capacity.tryAcquireRaw(1); // the fast path allocates nothing
-                if (r > 0) {
-                    if (chan.rxClosed) {
-                        chan.capacity.release(1);
-                        return fail();
-                    }
+                if (r > 0) { // counted before any receiver close: it pushes (rule 6)
                     T v = value;
                     value = null;
                     chan.push(v);
@@ -521,11 +607,7 @@ public final class Mpsc {
         }
 
         private Poll<Void> push(Semaphore.Permit p) {
-            if (chan.rxClosed) {
-                p.close();
-                return fail();
-            }
-            p.forget();
+            p.forget(); // granted before any receiver close: it pushes (rule 6)
             T v = value;
             value = null;
             chan.push(v);
@@ -545,6 +627,7 @@ public final class Mpsc {
             if (value != null) { // not completed: give the ticket back once
                 if (acquire != null) {
                     acquire.cancel(); // gives back what it had collected (Semaphore rule 4)
+                    chan.permitReturned();
                 }
                 value = null;
                 sender.end();
@@ -576,19 +659,16 @@ public final class Mpsc {
          * Sends now; never waits.
          *
          * @param value the message, not {@code null}
-         * @throws ClosedException if the receiver is gone (it hands the value back)
+         * @throws ClosedException       if the receiver is gone, or the stream ended (it hands the value back)
+         * @throws IllegalStateException if this sender is closed
          */
         public void send(T value) {
             Objects.requireNonNull(value, "value");
-            begin(); // a close racing this send waits for it to end (rule 4)
-            try {
-                if (chan.rxClosed) {
-                    throw chan.closedFor(value);
-                }
-                chan.push(value);
-            } finally {
-                end();
+            checkOpen();
+            if (!chan.countMessage()) { // rules 6, 7
+                throw chan.closedFor(value);
             }
+            chan.push(value);
         }
     }
 
@@ -646,8 +726,8 @@ public final class Mpsc {
             if (v != null) {
                 return Poll.ready(v);
             }
-            if (chan.sendersVolatile() == 0) {
-                v = chan.pop(); // rule 4: every push completed before the count reached zero
+            if (chan.ended()) {
+                v = chan.pop(); // rules 4, 6, 7: every counted push completed before the end was seen
                 return Poll.ready(v);
             }
             cx.waitingOn(this);
@@ -667,18 +747,21 @@ public final class Mpsc {
             return chan.pop();
         }
 
-        /** @return whether every sender is closed and nothing is buffered: the stream has ended */
+        /**
+         * @return whether the stream has ended: every sender is closed, or this receiver is, and nothing is
+         * buffered or in flight
+         */
         public boolean isClosedAndEmpty() {
-            return chan.sendersVolatile() == 0 && chan.isEmpty();
+            return chan.hasEnded();
         }
 
-        /** Rule 5: senders fail from now on; buffered messages can still be received. Idempotent. */
+        /**
+         * Rule 5: senders fail from now on; what is buffered, and what sends in flight push (rule 6), can still be
+         * received, and then {@link #recv()} ends the stream ({@code null}) even while senders are open. Idempotent.
+         */
         @Override
         public void close() {
-            chan.rxClosed = true;
-            if (chan.capacity != null) {
-                chan.capacity.close();
-            }
+            chan.closeRx();
         }
     }
 }

@@ -143,6 +143,65 @@ class ChannelTest extends RuntimeTestBase {
     }
 
     @Test
+    void closeThenDrainEndsTheStreamWhileSendersAreStillOpen() {
+        Mpsc.Channel<String> b = Mpsc.bounded(4);
+        assertEquals(Mpsc.TrySend.SENT, b.sender().trySend("b1"));
+        b.receiver().close();
+        TestWaker w = new TestWaker();
+        assertEquals("b1", poll(b.receiver().recv(), w).value());
+        Poll<String> end = poll(b.receiver().recv(), w);
+        assertTrue(end.isReady(), "closed and drained: the end, although the sender is open");
+        assertNull(end.value());
+        assertTrue(b.receiver().isClosedAndEmpty());
+
+        Mpsc.UnboundedChannel<String> u = Mpsc.unbounded();
+        u.sender().send("u1");
+        u.receiver().close();
+        assertEquals("u1", poll(u.receiver().recv(), w).value());
+        Poll<String> uend = poll(u.receiver().recv(), w);
+        assertTrue(uend.isReady(), "closed and drained: the end, although the sender is open");
+        assertNull(uend.value());
+        assertTrue(u.receiver().isClosedAndEmpty());
+    }
+
+    @Test
+    void aReservationHeldAtTheReceiversCloseIsDeliveredOrGivenBackBeforeTheEnd() {
+        Mpsc.Channel<String> ch = Mpsc.bounded(2);
+        var tx = ch.sender();
+        Mpsc.Reservation<String> used = poll(tx.reserve(), new TestWaker()).value();
+        Mpsc.Reservation<String> unused = poll(tx.reserve(), new TestWaker()).value();
+        ch.receiver().close();
+        TestWaker w = new TestWaker();
+        Future<String> recv = ch.receiver().recv();
+        assertFalse(poll(recv, w).isReady(), "two reservations are still out");
+        used.send("reserved before the close");
+        assertEquals(1, w.wakes());
+        assertEquals("reserved before the close", poll(recv, w).value());
+        assertFalse(poll(recv, w).isReady(), "one reservation is still out");
+        unused.close();
+        assertEquals(2, w.wakes(), "the room given back wakes the draining receiver");
+        Poll<String> end = poll(recv, w);
+        assertTrue(end.isReady());
+        assertNull(end.value());
+    }
+
+    @Test
+    void aSendGrantedRoomBeforeTheReceiversCloseIsDeliveredNotFailed() {
+        Mpsc.Channel<String> ch = Mpsc.bounded(1);
+        var tx = ch.sender();
+        assertEquals(Mpsc.TrySend.SENT, tx.trySend("first"));
+        TestWaker sw = new TestWaker();
+        Future<Void> waiting = tx.send("granted");
+        assertFalse(poll(waiting, sw).isReady());
+        TestWaker rw = new TestWaker();
+        assertEquals("first", poll(ch.receiver().recv(), rw).value()); // the room goes to the waiting send
+        ch.receiver().close();
+        assertTrue(poll(waiting, sw).isReady(), "its room was granted before the close: it is sent");
+        assertEquals("granted", poll(ch.receiver().recv(), rw).value());
+        assertNull(poll(ch.receiver().recv(), rw).value());
+    }
+
+    @Test
     void aSendOrReservationMadeBeforeItsSenderClosedIsDeliveredBeforeTheEnd() {
         Mpsc.Channel<String> ch = Mpsc.bounded(4);
         var tx = ch.sender();

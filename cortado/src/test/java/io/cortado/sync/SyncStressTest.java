@@ -8,6 +8,7 @@ import io.cortado.JoinHandle;
 import io.cortado.Poll;
 import io.cortado.Task;
 import io.cortado.testing.RuntimeTestBase;
+import io.cortado.testing.TestWaker;
 import io.cortado.time.Sleep;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -87,6 +89,96 @@ class SyncStressTest extends RuntimeTestBase {
                 assertEquals(n, expected[i]);
             }
         }
+    }
+
+    /**
+     * Close-then-drain under racing senders (Mpsc rules 5-7): every send that completed is received, every send that
+     * failed handed its value back and was not received; the receiver ends with senders still open. The race is
+     * counted: rounds must see sends complete while the close was under way, and sends fail after it.
+     */
+    @Test
+    void closeThenDrainLosesNothingAndDeliversNothingTwiceUnderRacingSenders() throws Exception {
+        int rounds = 200 * stressScale();
+        long completedDuringClose = 0;
+        long failed = 0;
+        for (int round = 0; round < rounds; round++) {
+            boolean bounded = (round & 1) == 0;
+            Mpsc.Channel<Long> b = Mpsc.bounded(8);
+            Mpsc.UnboundedChannel<Long> u = Mpsc.unbounded();
+            java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(2);
+            java.util.Set<Long> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.Set<Long> handedBack = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            long[] during = new long[2];
+            Thread[] producers = new Thread[2];
+            for (int p = 0; p < 2; p++) {
+                int id = p;
+                producers[p] = Thread.ofPlatform().start(() -> {
+                    started.countDown();
+                    for (long i = 0; ; i++) {
+                        long v = id * 1_000_000_000L + i;
+                        try {
+                            if (bounded) {
+                                Mpsc.TrySend r = b.sender().trySend(v);
+                                if (r == Mpsc.TrySend.CLOSED) {
+                                    handedBack.add(v);
+                                    return;
+                                }
+                                if (r == Mpsc.TrySend.FULL) {
+                                    Thread.onSpinWait();
+                                    continue;
+                                }
+                            } else {
+                                u.sender().send(v);
+                            }
+                        } catch (ClosedException e) {
+                            handedBack.add((Long) e.value());
+                            return;
+                        }
+                        sent.add(v);
+                        if (closing.get()) {
+                            during[id]++;
+                        }
+                    }
+                });
+            }
+            started.await();
+            Mpsc.Receiver<Long> rx = bounded ? b.receiver() : u.receiver();
+            java.util.Set<Long> received = new java.util.HashSet<>();
+            TestWaker w = new TestWaker();
+            for (int i = 0; i < 50; ) { // take some while the senders run
+                Long v = rx.tryRecv();
+                if (v != null) {
+                    received.add(v);
+                    i++;
+                }
+            }
+            closing.set(true);
+            rx.close();
+            for (; ; ) { // drain: pending only while a counted send is still pushing
+                Poll<Long> p = rx.recv().poll(Context.of(w));
+                if (!p.isReady()) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (p.value() == null) {
+                    break;
+                }
+                assertTrue(received.add(p.value()), "received twice: " + p.value());
+            }
+            for (Thread t : producers) {
+                t.join();
+            }
+            assertEquals(sent, received, "received exactly what was sent (round " + round + ")");
+            for (Long v : handedBack) {
+                assertFalse(received.contains(v), "handed back and received: " + v);
+            }
+            assertEquals(2, handedBack.size(), "each sender's last send failed");
+            completedDuringClose += during[0] + during[1];
+            failed += handedBack.size();
+        }
+        assertTrue(completedDuringClose > 0, "no send completed while the close was under way: the race never ran");
+        assertEquals(2L * rounds, failed);
     }
 
     @Test
