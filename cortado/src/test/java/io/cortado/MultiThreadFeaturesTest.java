@@ -101,6 +101,30 @@ class MultiThreadFeaturesTest extends RuntimeTestBase {
     }
 
     @Test
+    void aTaskInABlockedWorkersLifoSlotRunsElsewhere() throws Exception {
+        List<BlockedWorker> reports = new CopyOnWriteArrayList<>();
+        try (AsyncRuntime rt = AsyncRuntime.builder().workerThreads(2)
+                .blockedWorkerThreshold(Duration.ofMillis(20)).onBlockedWorker(reports::add).build()) {
+            for (int round = 0; round < 3; round++) {
+                CountDownLatch ran = new CountDownLatch(1);
+                JoinHandle<Boolean> blocker = rt.spawn(Futures.lazy(() -> {
+                    Task.spawn(Futures.lazy(() -> { // woken on this worker: its LIFO slot, no other worker told
+                        ran.countDown();
+                        return null;
+                    }));
+                    try { // a blocking mistake that waits for the task it just spawned
+                        return ran.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+                assertTrue(rt.blockOn(blocker), "the LIFO task waited for its blocked worker (round " + round + ")");
+            }
+            assertTrue(reports.size() >= 3, "each block was seen by the watchdog: " + reports.size());
+        }
+    }
+
+    @Test
     void controlTasksRunBeforeQueuedDataTasks() {
         // One worker, busy with a long queue of data tasks; a control task spawned behind them runs next.
         try (AsyncRuntime rt = AsyncRuntime.builder().workerThreads(1).build()) {

@@ -139,9 +139,14 @@ public final class Sleep implements Future<Void> {
                 registered = false;
                 return Poll.ready(null);
             }
+            if (driver.isClosed()) { // after publishing the waker: the close woke it or is seen (TimeDriver rule 6)
+                registered = false;
+                driver.checkOpen();
+            }
             cx.waitingOn(this);
             return Poll.pending();
         }
+        driver.checkOpen();
         if (driver.nanos() >= deadlineNanos) {
             return Poll.ready(null);
         }

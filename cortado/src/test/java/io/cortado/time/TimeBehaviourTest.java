@@ -1,6 +1,7 @@
 package io.cortado.time;
 
 import io.cortado.AsyncRuntime;
+import io.cortado.Future;
 import io.cortado.Futures;
 import io.cortado.JoinException;
 import io.cortado.JoinHandle;
@@ -9,6 +10,7 @@ import io.cortado.Task;
 import io.cortado.internal.time.TimeDriver;
 import io.cortado.testing.Probe;
 import io.cortado.testing.RuntimeTestBase;
+import io.cortado.testing.TestWaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,11 @@ abstract class TimeBehaviourTest extends RuntimeTestBase {
     protected AsyncRuntime rt;
 
     protected abstract AsyncRuntime.Builder flavour();
+
+    /** @return whether spawned tasks run on other threads while a {@code blockOn} future runs */
+    protected boolean tasksRunBesideBlockOn() {
+        return false;
+    }
 
     @BeforeEach
     void start() {
@@ -57,6 +64,53 @@ abstract class TimeBehaviourTest extends RuntimeTestBase {
         Duration passed = Duration.between(t0, clock().now());
         assertTrue(passed.compareTo(Duration.ofHours(1)) >= 0, "never early: " + passed);
         assertTrue(passed.compareTo(Duration.ofHours(1).plusMillis(2)) <= 0, "jumps to the deadline: " + passed);
+    }
+
+    @Test
+    void aPausedClockStandsStillWhileTheBlockOnFutureRuns() {
+        Instant t0 = clock().now();
+        Duration moved = rt.blockOn(Futures.lazy(() -> {
+            Task.spawn(Sleep.sleep(Duration.ofSeconds(10)));
+            long spinUntil = Long.MAX_VALUE;
+            for (long now = System.nanoTime(); now < spinUntil; now = System.nanoTime()) { // busy, never parked
+                if (spinUntil == Long.MAX_VALUE && (filedTimers() > 0 || !tasksRunBesideBlockOn())) {
+                    spinUntil = now + 100_000_000L; // the sleep is filed (its worker may park): spin on 100 ms
+                }
+            }
+            return Futures.ready(Duration.between(t0, clock().now()));
+        }).then(f -> f));
+        assertEquals(Duration.ZERO, moved, "time moved while the blockOn future was running");
+    }
+
+    @Test
+    void timersPendingWhenTheirRuntimeClosesFailWithAClearErrorInsteadOfHanging() {
+        AsyncRuntime other = flavour().threadNamePrefix("closing-rt").build();
+        Clock c = other.handle().clock();
+        Sleep sleep = Sleep.sleep(c, Duration.ofHours(1));
+        Timeout<Void> timeout = Timeout.timeout(c, Duration.ofHours(1), Futures.pending());
+        Future<Instant> tick = Interval.every(c, Duration.ofHours(1)).tick();
+        TestWaker ws = new TestWaker();
+        TestWaker wt = new TestWaker();
+        TestWaker wi = new TestWaker();
+        assertTrue(tick.poll(wi.context()).isReady(), "an interval's first tick is at once");
+        assertFalse(sleep.poll(ws.context()).isReady());
+        assertFalse(timeout.poll(wt.context()).isReady());
+        assertFalse(tick.poll(wi.context()).isReady());
+        other.close();
+        assertEquals(1, ws.wakes(), "the close wakes a pending sleep");
+        assertEquals(1, wt.wakes(), "the close wakes a pending timeout");
+        assertEquals(1, wi.wakes(), "the close wakes a pending interval");
+        for (Future<?> f : List.of(sleep, timeout, tick)) {
+            TestWaker w = f == sleep ? ws : f == timeout ? wt : wi;
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.poll(w.context()));
+            assertTrue(e.getMessage().contains("closing-rt"), e.getMessage());
+        }
+        Sleep late = Sleep.sleep(c, Duration.ofMillis(1));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> late.poll(new TestWaker().context()), "a sleep on a closed runtime's clock");
+        assertTrue(e.getMessage().contains("is closed"), e.getMessage());
+        Sleep viaOther = Sleep.sleep(c, Duration.ofHours(1));
+        assertThrows(IllegalStateException.class, () -> rt.blockOn(viaOther), "polled by another runtime");
     }
 
     @Test

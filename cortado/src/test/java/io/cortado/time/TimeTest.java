@@ -20,5 +20,10 @@ class TimeTest {
         protected AsyncRuntime.Builder flavour() {
             return AsyncRuntime.builder().multiThread().workerThreads(2);
         }
+
+        @Override
+        protected boolean tasksRunBesideBlockOn() {
+            return true;
+        }
     }
 }

@@ -68,6 +68,11 @@ public final class BlockingPool implements Scheduler {
         this.namePrefix = namePrefix;
     }
 
+    /** @return the runtime's thread name prefix, which names it in errors */
+    public String namePrefix() {
+        return namePrefix;
+    }
+
     /** @param handle the runtime handle bound on blocking threads (so blocking code can spawn) */
     public void bindHandle(Handle handle) {
         this.handle = handle;

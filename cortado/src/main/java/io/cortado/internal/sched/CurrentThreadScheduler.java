@@ -475,6 +475,7 @@ public final class CurrentThreadScheduler extends SchedulerBase {
             me.restoreInterrupt();
         }
         io.shutdown(); // IoDriver rule 5: closes the runtime's sockets and its selector
+        time.close("the runtime '" + blocking.namePrefix() + "'"); // TimeDriver rule 6: no timer waits forever
         blocking.shutdown();
         long left = Math.max(0, deadline - System.nanoTime());
         boolean blockingDone = blocking.awaitTermination(nanos == Long.MAX_VALUE ? Long.MAX_VALUE : left);

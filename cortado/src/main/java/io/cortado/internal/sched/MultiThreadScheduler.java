@@ -46,7 +46,7 @@ import java.util.function.Consumer;
  *       Every push that makes work visible to other workers then calls {@link #notifyParked()} (Idle rule 1),
  *       except a LIFO task that reached the cap (rule 2) and goes to an otherwise empty local queue: this worker
  *       takes it next, and waking a thief for it would only move a sequential chain from core to core.</li>
- *   <li>The LIFO slot is not stealable: it holds at most one task, which its worker runs as soon as the current
+ *   <li>The LIFO slot is not stealable (but see rule 10): it holds at most one task, which its worker runs as soon as the current
  *       poll returns, and at most {@value #MAX_LIFO_POLLS} LIFO tasks run back to back before the slot is flushed
  *       to the local queue, so two tasks ping-ponging cannot starve the rest of the queue. (Measured: see
  *       BENCHMARKS.md; a stealable slot costs an atomic exchange on every message-passing wake.)</li>
@@ -62,8 +62,9 @@ import java.util.function.Consumer;
  *   <li>Timers: a worker about to park first fires due timers; one parking worker at a time parks in the
  *       time driver with the next deadline as its time-out (the others park without one), and a busy worker fires
  *       due timers every {@code eventInterval} ticks. On a paused clock, the driver worker that finds every worker
- *       parked, no queued work, no blocking work in flight, and a task or a {@code blockOn} waiting, advances the
- *       clock to the next deadline; the last worker to park nudges the driver so it looks again.</li>
+ *       parked, every {@code blockOn} caller parked (none polling its future), no queued work, no blocking work in
+ *       flight, and a task or a {@code blockOn} waiting, advances the clock to the next deadline; the last worker
+ *       to park, and a {@code blockOn} caller about to park, nudge the driver so it looks again.</li>
  *   <li>I/O: the worker that parks in the time driver parks in the reactor's selector ({@link IoDriver}) with the
  *       same time-out, and any unpark of it wakes the selector. When the selection reports channels, the worker
  *       unlists itself from the parked set first and then wakes their tasks, which go to its own LIFO slot and
@@ -73,6 +74,13 @@ import java.util.function.Consumer;
  *   <li>Shutdown: the flag stops every worker loop; every owned task is cancelled ({@link OwnedTasks#close} then
  *       {@link TaskCell#shutdown}: idle tasks on the calling thread, running ones by their worker when the poll
  *       returns); the worker threads are joined.</li>
+ *   <li>A blocked worker's LIFO task. The watchdog that finds a worker inside one poll for the blocked-worker
+ *       threshold also pushes the task in that worker's LIFO slot to {@link #inject} (a racy read of the slot, which
+ *       stays plain on the owner's side) and notifies a parked worker, so a task woken just before its worker
+ *       blocked runs elsewhere instead of waiting for the block to end. The owner still holds its own copy: of the
+ *       two references, the first taken runs the task and the other finds it not notified, running or complete and
+ *       skips it ({@code TaskCell} rule 7: a stale queued copy is harmless), so the task is never polled twice
+ *       for one wake nor by two threads at once.</li>
  * </ol>
  * Guarded by {@code MultiThreadTaskBehaviourTest} (the whole behaviour suite on 1 and 4 workers),
  * {@code MultiThreadStressTest}, {@code LocalQueueLincheckTest}, {@code PriorityTest}, {@code WatchdogTest}.
@@ -100,6 +108,8 @@ public final class MultiThreadScheduler extends SchedulerBase {
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     /** Parkers of threads blocked in {@code blockOn}, unparked at shutdown. */
     private final ConcurrentLinkedQueue<Parker> waiters = new ConcurrentLinkedQueue<>();
+    /** {@code blockOn} callers polling their future right now (not parked): a paused clock waits for them (rule 7). */
+    private final java.util.concurrent.atomic.AtomicInteger runningBlockOns = new java.util.concurrent.atomic.AtomicInteger();
     private final List<Thread> startedThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Handle handle;
     private Thread watchdog;
@@ -436,7 +446,8 @@ public final class MultiThreadScheduler extends SchedulerBase {
             if (time.tryEnterDriver(w.parker)) {
                 try {
                     if (time.isPaused() && time.hasDeadline() && idle.allParked() && !anyWorkPending()
-                            && !blocking.isBusy() && (owned.size() > 0 || !waiters.isEmpty())) {
+                            && !blocking.isBusy() && runningBlockOns.get() == 0
+                            && (owned.size() > 0 || !waiters.isEmpty())) {
                         // Rule 7: every worker idle on a paused clock: jump to the next deadline, unless a channel
                         // is ready. Unlist first, so the tasks the timers or events wake land on a worker that runs
                         // them.
@@ -538,6 +549,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
     private <T> T blockOnHere(Future<T> future) {
         Parker me = new Parker();
         BlockOnContext cx = new BlockOnContext(me);
+        runningBlockOns.incrementAndGet(); // rule 7: a paused clock stands still while this thread polls
         try {
             for (; ; ) {
                 if (shutdown) {
@@ -552,18 +564,21 @@ public final class MultiThreadScheduler extends SchedulerBase {
                     continue;
                 }
                 waiters.add(me);
-                if (time.isPaused()) {
-                    time.wakeDriver(); // a paused clock may now advance for this waiter (rule 7)
-                }
+                runningBlockOns.decrementAndGet();
                 try {
+                    if (time.isPaused()) {
+                        time.wakeDriver(); // a paused clock may now advance for this waiter (rule 7)
+                    }
                     if (!shutdown && !cx.isWoken()) {
                         me.park();
                     }
                 } finally {
+                    runningBlockOns.incrementAndGet();
                     waiters.remove(me);
                 }
             }
         } finally {
+            runningBlockOns.decrementAndGet();
             me.restoreInterrupt();
         }
     }
@@ -610,6 +625,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
             control.clear();
         }
         io.shutdown(); // IoDriver rule 5: closes the runtime's sockets and its selector
+        time.close("the runtime '" + blocking.namePrefix() + "'"); // TimeDriver rule 6: no timer waits forever
         blocking.shutdown();
         long left = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
         return blocking.awaitTermination(left) && done;
@@ -702,6 +718,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
         long[] seenSeq = new long[workers.length];
         long[] seenAt = new long[workers.length];
         long[] reported = new long[workers.length];
+        TaskCell<?>[] rescued = new TaskCell<?>[workers.length];
         Arrays.fill(reported, -1);
         long period = Math.max(1_000_000, threshold / 2);
         Parker parker = new Parker();
@@ -719,10 +736,18 @@ public final class MultiThreadScheduler extends SchedulerBase {
                 }
                 TaskCell<?> task = w.currentOpaque();
                 Thread t = w.thread;
-                if (now - seenAt[i] >= threshold && reported[i] != seq && task != null && t != null) {
-                    reported[i] = seq;
-                    report(new BlockedWorker(t.getName(), task.name(), Duration.ofNanos(now - seenAt[i]),
-                            List.of(t.getStackTrace())));
+                if (now - seenAt[i] >= threshold && task != null && t != null) {
+                    if (reported[i] != seq) {
+                        reported[i] = seq;
+                        report(new BlockedWorker(t.getName(), task.name(), Duration.ofNanos(now - seenAt[i]),
+                                List.of(t.getStackTrace())));
+                    }
+                    TaskCell<?> stuck = LIFO_STEALABLE ? w.stealLifo() : w.peekLifoRacy();
+                    if (stuck != null && stuck != rescued[i]) { // rule 10: run it elsewhere; a copy stays behind
+                        rescued[i] = stuck;
+                        inject.push(stuck);
+                        notifyParked();
+                    }
                 }
             }
         }
@@ -813,6 +838,11 @@ public final class MultiThreadScheduler extends SchedulerBase {
 
         TaskCell<?> peekLifo() {
             return LIFO_STEALABLE ? (TaskCell<?>) LIFO.getVolatile(this) : lifo;
+        }
+
+        /** The watchdog's look at a blocked owner's slot: an opaque read of a field the owner writes plainly. */
+        TaskCell<?> peekLifoRacy() {
+            return (TaskCell<?>) LIFO.getOpaque(this);
         }
 
         /** A thief takes the slot (only when {@link #LIFO_STEALABLE}). */

@@ -33,6 +33,12 @@ import java.time.Instant;
  *       registration sees the parker, whose next park then returns at once.</li>
  *   <li><b>Paused time</b> moves only by {@link #advance} and {@link #autoAdvance}; the scheduler calls the latter
  *       only when every worker is idle, no work is queued and no blocking work is in flight.</li>
+ *   <li><b>Close.</b> When its runtime has shut down, {@link #close} sets {@link #closedBy} (volatile, under the
+ *       lock), empties the wheel and the pending list, and wakes every entry outside the lock without marking it
+ *       fired. A registration under the lock after that fails ({@link #register} throws); a waiter that published
+ *       its waker reads {@link #closedBy} afterwards (Dekker with the close): it either sees the close and fails
+ *       with {@link IllegalStateException}, or is woken by it and fails on its next poll. No timer of a closed
+ *       runtime waits forever.</li>
  * </ol>
  * Guarded by {@code TimerWheelTest}, {@code TimeDriverTest} and the timer behaviour suite run on both runtime
  * flavours ({@code TimeBehaviourTest}).
@@ -71,6 +77,9 @@ public final class TimeDriver implements Clock {
     /** Rule 3: due entries not fired yet, oldest first; under the lock. */
     private TimerEntry pendingHead;
     private TimerEntry pendingTail;
+
+    /** What closed this driver ("the runtime 'x'"), or {@code null} while it runs; rule 6. */
+    private volatile String closedBy;
 
     /** @param startPaused whether the clock starts paused */
     public TimeDriver(boolean startPaused) {
@@ -189,6 +198,7 @@ public final class TimeDriver implements Clock {
         boolean earlier;
         lock.lock();
         try {
+            checkOpen(); // rule 6
             unlink(entry);
             entry.deadlineTick = tick;
             // Only the wheel's own "elapsed" decides here (no clock read): a deadline between elapsed and now is
@@ -210,6 +220,65 @@ public final class TimeDriver implements Clock {
             wakeDriver(); // rule 4
         }
         return true;
+    }
+
+    /**
+     * Rule 6: the runtime has shut down; every timer still filed is woken (not fired) and later registrations fail.
+     * Idempotent.
+     *
+     * @param runtime what closed, for the error ("the runtime 'cortado'")
+     */
+    public void close(String runtime) {
+        java.util.List<TimerEntry> woken = new java.util.ArrayList<>();
+        lock.lock();
+        try {
+            if (closedBy != null) {
+                return;
+            }
+            closedBy = runtime;
+            for (TimerEntry chain = wheel.poll(Long.MAX_VALUE); chain != null; chain = wheel.poll(Long.MAX_VALUE)) {
+                for (TimerEntry e = chain; e != null; ) {
+                    TimerEntry following = e.next;
+                    e.next = null;
+                    woken.add(e);
+                    e = following;
+                }
+            }
+            for (TimerEntry e = pendingHead; e != null; ) { // due already, marked fired: they complete
+                TimerEntry following = e.next;
+                e.next = null;
+                e.prev = null;
+                e.pending = false;
+                woken.add(e);
+                e = following;
+            }
+            pendingHead = null;
+            pendingTail = null;
+            nextTick = Long.MAX_VALUE;
+        } finally {
+            lock.unlock();
+        }
+        for (TimerEntry e : woken) {
+            e.fire();
+        }
+    }
+
+    /** @return whether {@link #close} was called (rule 6) */
+    public boolean isClosed() {
+        return closedBy != null;
+    }
+
+    /**
+     * Rule 6.
+     *
+     * @throws IllegalStateException naming the closed runtime, if it is closed
+     */
+    public void checkOpen() {
+        String by = closedBy;
+        if (by != null) {
+            throw new IllegalStateException(by + " is closed: its clock's timers (sleep, timeout, interval) can "
+                    + "no longer fire; use a timer of a running runtime");
+        }
     }
 
     /** Removes {@code entry} from the wheel if it is filed (O(1)). */
