@@ -305,6 +305,12 @@ public final class Futures {
                 }
                 return Poll.ready(null);
             }
+
+            @Override
+            public void cancel() { // the runtime shut down (or was shut down already): never leave cf hanging
+                cf.completeExceptionally(new java.util.concurrent.CancellationException(
+                        "the runtime shut down before the task ended"));
+            }
         });
         return cf;
     }

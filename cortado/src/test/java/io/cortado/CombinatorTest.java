@@ -177,4 +177,18 @@ class CombinatorTest extends RuntimeTestBase {
             assertSame(IllegalArgumentException.class, ee.getCause().getClass());
         }
     }
+
+    @Test
+    void aCompletableFutureOfATaskCompletesCancelledWhenItsRuntimeShutsDown() throws Exception {
+        AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(2).build();
+        Probe<Integer> forever = new Probe<>();
+        CompletableFuture<Integer> pending = Futures.toCompletableFuture(forever, rt.handle());
+        awaitCondition(() -> forever.polls() > 0, "the task runs");
+        rt.close();
+        assertThrows(CancellationException.class, () -> pending.get(10, java.util.concurrent.TimeUnit.SECONDS),
+                "shut down before the task ended");
+        CompletableFuture<Integer> late = Futures.toCompletableFuture(Futures.ready(1), rt.handle());
+        assertThrows(CancellationException.class, () -> late.get(10, java.util.concurrent.TimeUnit.SECONDS),
+                "created on a closed runtime");
+    }
 }

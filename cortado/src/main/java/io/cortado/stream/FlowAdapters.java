@@ -27,6 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the stream (§3.5, §3.7, §3.13).</li>
  *   <li>A publisher turned into a stream requests a buffer's worth, then one more for each item consumed, so it
  *       never holds more than the buffer; cancelling the stream cancels the subscription.</li>
+ *   <li>The publishing task polls its stream one item ahead of demand and holds that item until it is requested,
+ *       so a stream that fails or ends at once is signalled ({@code onError}, {@code onComplete}) without waiting
+ *       for a {@code request} (§1.4, §1.5).</li>
+ *   <li>Shutdown: a publisher whose runtime is shut down, at its subscription or while subscribed, signals
+ *       {@code onSubscribe} (if it had not yet) then {@code onError(CancellationException)} (§1.9): a subscriber
+ *       never waits for a signal that cannot come.</li>
  * </ol>
  * Guarded by {@code FlowAdaptersTest}.
  */
@@ -74,6 +80,8 @@ public final class FlowAdapters {
         private volatile IllegalArgumentException badRequest;
         private volatile Waker waker;
         private boolean started;
+        /** The item polled ahead of demand (rule 5), or {@code null}. */
+        private T held;
 
         Publishing(Stream<T> stream, Flow.Subscriber<? super T> subscriber) {
             this.stream = stream;
@@ -111,16 +119,19 @@ public final class FlowAdapters {
             wakeTask();
         }
 
-        /** The task itself is cancelled (its runtime shuts down): the stream is cancelled, the subscriber told. */
+        /** The task itself is cancelled (its runtime shuts down): the stream is cancelled, the subscriber told (6). */
         @Override
         public void cancel() {
+            held = null;
             if (!cancelled) {
                 cancelled = true;
                 stream.cancel();
-                if (started) {
-                    subscriber.onError(new java.util.concurrent.CancellationException(
-                            "the publishing task was cancelled (its runtime shut down)"));
+                if (!started) {
+                    started = true;
+                    subscriber.onSubscribe(subscription); // §1.9: onSubscribe first, even to say it failed
                 }
+                subscriber.onError(new java.util.concurrent.CancellationException(
+                        "the publishing task was cancelled (its runtime shut down)"));
             }
         }
 
@@ -133,6 +144,7 @@ public final class FlowAdapters {
             }
             for (; ; ) {
                 if (cancelled) {
+                    held = null;
                     stream.cancel();
                     IllegalArgumentException bad = badRequest;
                     if (bad != null) {
@@ -140,7 +152,14 @@ public final class FlowAdapters {
                     }
                     return Poll.ready(null);
                 }
-                if (demand.get() == 0) {
+                if (held != null && demand.get() > 0) {
+                    T item = held;
+                    held = null;
+                    demand.decrementAndGet();
+                    subscriber.onNext(item);
+                    continue;
+                }
+                if (held != null) { // rule 5: one item ahead, waiting for demand
                     waker = cx.waker();
                     if (demand.get() == 0 && !cancelled) { // re-check after publishing the waker
                         return Poll.pending();
@@ -161,8 +180,7 @@ public final class FlowAdapters {
                     subscriber.onComplete();
                     return Poll.ready(null);
                 }
-                demand.decrementAndGet();
-                subscriber.onNext(p.value());
+                held = p.value();
             }
         }
     }

@@ -158,6 +158,44 @@ class FlowAdaptersTest extends RuntimeTestBase {
     }
 
     @Test
+    void aStreamThatFailsOrEndsAtOnceIsSignalledWithoutARequest() throws Exception {
+        try (AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(2).build()) {
+            Stream<Integer> failing = cx -> {
+                throw new IllegalStateException("fails at once");
+            };
+            Recorder<Integer> r = new Recorder<>();
+            FlowAdapters.toPublisher(failing, rt.handle()).subscribe(r);
+            assertTrue(r.terminated.await(10, TimeUnit.SECONDS), "§1.4: onError needs no request");
+            assertEquals(List.of("onSubscribe", "onError IllegalStateException"), r.signals);
+
+            Recorder<Integer> e = new Recorder<>();
+            FlowAdapters.toPublisher(Streams.<Integer>empty(), rt.handle()).subscribe(e);
+            assertTrue(e.terminated.await(10, TimeUnit.SECONDS), "§1.5: onComplete needs no request");
+            assertEquals(List.of("onSubscribe", "onComplete"), e.signals);
+            assertEquals(null, r.violation.get());
+            assertEquals(null, e.violation.get());
+        }
+    }
+
+    @Test
+    void aPublisherOnAShutDownRuntimeSignalsOnSubscribeThenOnError() throws Exception {
+        AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(2).build();
+        Recorder<Integer> during = new Recorder<>();
+        FlowAdapters.toPublisher(Streams.repeat(1), rt.handle()).subscribe(during);
+        awaitCondition(() -> during.subscription != null, "onSubscribe");
+        rt.close();
+        assertTrue(during.terminated.await(10, TimeUnit.SECONDS), "closed while subscribed: onError");
+        assertEquals("onError CancellationException", during.signals.getLast());
+
+        Recorder<Integer> after = new Recorder<>();
+        FlowAdapters.toPublisher(Streams.repeat(1), rt.handle()).subscribe(after);
+        assertTrue(after.terminated.await(10, TimeUnit.SECONDS), "§1.9 on a shut-down runtime");
+        assertEquals(List.of("onSubscribe", "onError CancellationException"), after.signals);
+        assertEquals(null, during.violation.get());
+        assertEquals(null, after.violation.get());
+    }
+
+    @Test
     void aPublisherBecomesAStreamAndBack() throws Exception {
         try (AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(2).build()) {
             SubmissionPublisher<Integer> pub = new SubmissionPublisher<>();
