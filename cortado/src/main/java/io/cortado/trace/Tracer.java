@@ -43,8 +43,13 @@ public final class Tracer {
         }
     }
 
-    /** An event at {@code level} with fields given as name, value, name, value ... */
+    /**
+     * An event at {@code level} with fields given as name, value, name, value ...
+     *
+     * @throws IllegalArgumentException if {@code keyValues} is not pairs, whatever the level
+     */
     public void event(Level level, String message, Object... keyValues) {
+        checkPairs(keyValues); // at every level: a mistake shows at once, not when the level is turned on
         if (level.ordinal() >= Tracing.minLevel) {
             emit(level, message, fields(keyValues));
         }
@@ -71,8 +76,13 @@ public final class Tracer {
         }
     }
 
-    /** An event at TRACE with fields given as name, value, name, value ... */
+    /**
+     * An event at TRACE with fields given as name, value, name, value ...
+     *
+     * @throws IllegalArgumentException if {@code keyValues} is not pairs, whatever the level
+     */
     public void trace(String message, Object... keyValues) {
+        checkPairs(keyValues); // at every level: a mistake shows at once, not when the level is turned on
         if (Level.TRACE.ordinal() >= Tracing.minLevel) {
             emit(Level.TRACE, message, fields(keyValues));
         }
@@ -99,8 +109,13 @@ public final class Tracer {
         }
     }
 
-    /** An event at DEBUG with fields given as name, value, name, value ... */
+    /**
+     * An event at DEBUG with fields given as name, value, name, value ...
+     *
+     * @throws IllegalArgumentException if {@code keyValues} is not pairs, whatever the level
+     */
     public void debug(String message, Object... keyValues) {
+        checkPairs(keyValues); // at every level: a mistake shows at once, not when the level is turned on
         if (Level.DEBUG.ordinal() >= Tracing.minLevel) {
             emit(Level.DEBUG, message, fields(keyValues));
         }
@@ -127,8 +142,13 @@ public final class Tracer {
         }
     }
 
-    /** An event at INFO with fields given as name, value, name, value ... */
+    /**
+     * An event at INFO with fields given as name, value, name, value ...
+     *
+     * @throws IllegalArgumentException if {@code keyValues} is not pairs, whatever the level
+     */
     public void info(String message, Object... keyValues) {
+        checkPairs(keyValues); // at every level: a mistake shows at once, not when the level is turned on
         if (Level.INFO.ordinal() >= Tracing.minLevel) {
             emit(Level.INFO, message, fields(keyValues));
         }
@@ -155,8 +175,13 @@ public final class Tracer {
         }
     }
 
-    /** An event at WARN with fields given as name, value, name, value ... */
+    /**
+     * An event at WARN with fields given as name, value, name, value ...
+     *
+     * @throws IllegalArgumentException if {@code keyValues} is not pairs, whatever the level
+     */
     public void warn(String message, Object... keyValues) {
+        checkPairs(keyValues); // at every level: a mistake shows at once, not when the level is turned on
         if (Level.WARN.ordinal() >= Tracing.minLevel) {
             emit(Level.WARN, message, fields(keyValues));
         }
@@ -183,8 +208,13 @@ public final class Tracer {
         }
     }
 
-    /** An event at ERROR with fields given as name, value, name, value ... */
+    /**
+     * An event at ERROR with fields given as name, value, name, value ...
+     *
+     * @throws IllegalArgumentException if {@code keyValues} is not pairs, whatever the level
+     */
     public void error(String message, Object... keyValues) {
+        checkPairs(keyValues); // at every level: a mistake shows at once, not when the level is turned on
         if (Level.ERROR.ordinal() >= Tracing.minLevel) {
             emit(Level.ERROR, message, fields(keyValues));
         }
@@ -195,8 +225,10 @@ public final class Tracer {
      * for {@code level}.
      *
      * @param keyValues fields as name, value, name, value ...
+     * @throws IllegalArgumentException if {@code keyValues} is not pairs, whatever the level
      */
     public Span span(Level level, String name, Object... keyValues) {
+        checkPairs(keyValues); // at every level: a mistake shows at once, not when the level is turned on
         if (level.ordinal() < Tracing.minLevel || !Tracing.subscriber().enabled(level, target)) {
             return Span.NONE;
         }
@@ -212,11 +244,14 @@ public final class Tracer {
         }
     }
 
-    private static List<Field> fields(Object[] keyValues) {
-        if (keyValues.length % 2 != 0) {
+    private static void checkPairs(Object[] keyValues) {
+        if ((keyValues.length & 1) != 0) {
             throw new IllegalArgumentException("keyValues: expected name, value pairs, got " + keyValues.length
                     + " items");
         }
+    }
+
+    private static List<Field> fields(Object[] keyValues) {
         List<Field> out = new ArrayList<>(keyValues.length / 2);
         for (int i = 0; i < keyValues.length; i += 2) {
             out.add(new Field(String.valueOf(keyValues[i]), keyValues[i + 1]));

@@ -113,6 +113,10 @@ class TracingTest extends SubscriberTestBase {
         Future<Integer> f = Futures.ready(1);
         assertSame(f, f.instrument(s), "instrumenting with NONE changes nothing");
         s.inScope(() -> assertNull(Span.current()));
+        // a mistake in the fields shows at every level, not only once someone turns the level on
+        assertThrows(IllegalArgumentException.class, () -> LOG.debug("odd", "a", 1, "b"));
+        assertThrows(IllegalArgumentException.class, () -> LOG.event(Level.TRACE, "odd", "a"));
+        assertThrows(IllegalArgumentException.class, () -> LOG.span(Level.ERROR, "odd", "a", 1, "b"));
     }
 
     @Test
