@@ -375,7 +375,9 @@ public final class AsyncFile implements AsyncRead, AsyncWrite {
     /**
      * Waits for the operation in flight, closes the file, then throws the failure of an earlier write if there was
      * one (the file is closed either way). Idempotent. Later operations fail with {@link ClosedChannelException}.
-     * A file that is never closed keeps its descriptor until the garbage collector reclaims the channel.
+     * A file that is never closed keeps its descriptor until the garbage collector reclaims the channel. Once the
+     * file's runtime has shut down (its blocking pool takes no more work), the close happens on the polling thread:
+     * a file can always be closed.
      *
      * <p><b>Cancel safety:</b> a close cancelled while waiting for the operation in flight has not closed anything
      * (call it again); once the blocking close started, the file is closed.
@@ -392,16 +394,38 @@ public final class AsyncFile implements AsyncRead, AsyncWrite {
                     if (closed) {
                         return Poll.ready(null);
                     }
+                    if (runtimeShutDown() && busy == null) {
+                        return closeHere();
+                    }
                     op = new Op(Kind.OTHER, "close " + path, ch -> {
                         ch.close();
                         return 0;
                     }, false);
                 }
-                if (!op.poll(cx).isReady()) {
-                    return Poll.pending();
+                try {
+                    if (!op.poll(cx).isReady()) {
+                        return Poll.pending();
+                    }
+                } catch (UncheckedIOException e) {
+                    if (!runtimeShutDown()) {
+                        throw e;
+                    }
+                    return closeHere(); // the pool refused the close: the runtime shut down meanwhile
                 }
                 closed = true;
                 buf = ByteBuffer.allocate(0);
+                throwWriteError();
+                return Poll.ready(null);
+            }
+
+            private Poll<Void> closeHere() {
+                closed = true;
+                buf = ByteBuffer.allocate(0);
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
                 throwWriteError();
                 return Poll.ready(null);
             }
@@ -413,6 +437,10 @@ public final class AsyncFile implements AsyncRead, AsyncWrite {
                 }
             }
         };
+    }
+
+    private boolean runtimeShutDown() {
+        return io.cortado.internal.HandleAccess.core(runtime).isShutdown();
     }
 
     // ---------------------------------------------------------------------------------------------------------
