@@ -18,6 +18,10 @@ package io.cortado;
  *
  * <p>Not meant to be implemented outside Cortado.
  *
+ * <p>When the task's runtime closes before the task ends, the task's future is cancelled and the handle completes
+ * with a {@link JoinException} whose {@link JoinException#isCancelled()} is true; joiners in other runtimes or
+ * threads are woken (see ARCHITECTURE.md, "When a runtime closes").
+ *
  * @param <T> the type of the task's output
  */
 public interface JoinHandle<T> extends Future<T>, AbortHandle {

@@ -14,7 +14,11 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
-/** The accept path shared by {@link TcpListener} and {@link UnixListener}. */
+/**
+ * The accept path shared by {@link TcpListener} and {@link UnixListener}. A listener belongs to the runtime that
+ * made it: when that runtime closes, the listener is closed and a pending accept fails with an
+ * {@link java.io.UncheckedIOException} saying the runtime shut down.
+ */
 abstract sealed class SocketListener<S extends SocketStream> implements AutoCloseable
         permits TcpListener, UnixListener {
     final Handle handle;

@@ -16,6 +16,9 @@ import java.nio.channels.SocketChannel;
  * A connected stream socket on the reactor (TCP or Unix domain): the read and write paths of
  * {@link TcpStream} and {@link UnixStream}. A reader task and a writer task may use one stream at the same time
  * (each direction has its own waiter); two readers (or two writers) at once are not supported.
+ *
+ * <p>A socket belongs to the runtime that made it: when that runtime closes, the socket is closed, and a pending
+ * read or write is woken and fails with an {@link UncheckedIOException} saying the runtime shut down.
  */
 abstract sealed class SocketStream implements AsyncRead, AsyncWrite, AutoCloseable permits TcpStream, UnixStream {
     final SocketChannel ch;

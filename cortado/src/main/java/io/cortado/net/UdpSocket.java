@@ -25,7 +25,8 @@ import java.util.Objects;
  * too small for it is truncated (the rest is discarded, as the operating system does).
  *
  * <p>One task may receive while another sends. Like streams, the socket belongs to its runtime and is closed when
- * that runtime shuts down.
+ * that runtime shuts down: a pending send or receive is woken and fails with an {@link java.io.UncheckedIOException}
+ * saying so.
  */
 public final class UdpSocket implements AutoCloseable {
     private final DatagramChannel ch;

@@ -22,7 +22,9 @@ import java.util.Objects;
  * for (String m; (m = await(ch.receiver().recv())) != null; ) { ... }
  * }</pre>
  * Java has no destructors: a sender that is not {@linkplain Sender#close() closed} keeps the stream open. Each
- * {@link Sender#duplicate()} must be closed too.
+ * {@link Sender#duplicate()} must be closed too. To stop a consumer without losing a message whatever the senders
+ * do, close the receiver and drain it: {@link Receiver#recv()} then yields what was sent and ends the stream.
+ * A channel belongs to no runtime: closing a runtime leaves it working for whoever still holds its ends.
  *
  * <h2>Rules</h2>
  * <ol>

@@ -20,6 +20,8 @@ import java.util.Objects;
  *
  * <p><b>Cancel safety.</b> Cancelling a {@code tick()} future loses no tick: the next {@code tick()} returns the
  * same tick.
+ *
+ * <p>When the clock's runtime closes, a pending tick fails with {@link IllegalStateException} (see {@link Sleep}).
  */
 public final class Interval {
     private final TimeDriver driver;

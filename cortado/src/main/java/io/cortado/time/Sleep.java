@@ -24,6 +24,10 @@ import java.util.Objects;
  *
  * <p><b>Cancel safety.</b> {@link #cancel()} removes the timer from the wheel (O(1)); nothing else is lost. A
  * cancelled sleep may be polled again: it registers anew.
+ *
+ * <p><b>When its runtime closes</b>, a pending sleep is woken, and its next poll (as every poll of a sleep of that
+ * clock not yet complete) throws {@link IllegalStateException} naming the runtime: a sleep never hangs, whoever
+ * polls it. The same holds for {@link Timeout} and {@link Interval}, which are built on it.
  */
 public final class Sleep implements Future<Void> {
     private final TimeDriver driver;

@@ -16,6 +16,8 @@ import java.util.Objects;
  * documentation) and removes the timer.
  *
  * @param <T> the output type
+ *
+ * <p>When the clock's runtime closes, a pending timeout fails with {@link IllegalStateException} (see {@link Sleep}).
  */
 public final class Timeout<T> implements Future<T> {
     private final Future<T> inner;
