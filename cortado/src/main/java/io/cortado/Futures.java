@@ -273,7 +273,9 @@ public final class Futures {
 
     /**
      * Spawns {@code future} on {@code handle}'s runtime and returns a {@link java.util.concurrent.CompletableFuture}
-     * of its outcome. Cancelling the {@code CompletableFuture} aborts the task.
+     * of its outcome. Cancelling the {@code CompletableFuture} aborts the task. If the runtime shuts down before the
+     * task ends (or is shut down already), the {@code CompletableFuture} completes exceptionally with a
+     * {@link java.util.concurrent.CancellationException}: it never hangs.
      *
      * @param future the future
      * @param handle the runtime to run it on

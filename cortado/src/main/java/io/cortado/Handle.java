@@ -79,7 +79,9 @@ public final class Handle {
      * the bound waits in a queue. What {@code work} throws fails the handle ({@link JoinException#getCause()}).
      *
      * <p><b>Cancel safety:</b> aborting the handle before the work started cancels it; work that has started runs
-     * to completion (a blocking call cannot be interrupted safely) and its result is dropped.
+     * to completion (a blocking call cannot be interrupted safely) and its result is dropped. When the runtime
+     * closes, work that has not started is cancelled (its handle throws a cancelled {@link JoinException}) and
+     * running work finishes; the close waits for it, within its time-out.
      *
      * @param work the blocking work
      * @param <T>  the output type
