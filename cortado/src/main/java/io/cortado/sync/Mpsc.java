@@ -507,7 +507,8 @@ public final class Mpsc {
 
                 @Override
                 public void cancel() {
-                    acquire.cancel();
+                    acquire.cancel(); // a room granted but not taken goes back: the draining receiver may wait for it
+                    chan.permitReturned();
                     settle();
                 }
             };

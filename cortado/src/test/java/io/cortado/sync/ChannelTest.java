@@ -183,6 +183,18 @@ class ChannelTest extends RuntimeTestBase {
         Poll<String> end = poll(recv, w);
         assertTrue(end.isReady());
         assertNull(end.value());
+
+        Mpsc.Channel<String> one = Mpsc.bounded(1);
+        assertEquals(Mpsc.TrySend.SENT, one.sender().trySend("full"));
+        Future<Mpsc.Reservation<String>> reserve = one.sender().reserve();
+        assertFalse(poll(reserve, new TestWaker()).isReady(), "waits for room");
+        TestWaker rw = new TestWaker();
+        assertEquals("full", poll(one.receiver().recv(), rw).value()); // the room is granted to the reserve
+        one.receiver().close();
+        assertFalse(poll(one.receiver().recv(), rw).isReady(), "the granted room is still out");
+        reserve.cancel();
+        assertTrue(rw.wakes() >= 1, "a granted reserve cancelled after the close wakes the draining receiver");
+        assertNull(poll(one.receiver().recv(), rw).value());
     }
 
     @Test
