@@ -144,16 +144,21 @@ public abstract class RuntimeTestBase {
     }
 
     /**
-     * Waits until {@code condition} holds, failing after 10 s: for outcomes that another thread produces
-     * asynchronously. It polls the condition; it never sleeps a fixed time.
+     * Waits until {@code condition} holds, failing after 30 s: for outcomes that another thread produces
+     * asynchronously. It polls the condition, yielding the processor between two looks so that the threads it waits
+     * for run even on a loaded two-core machine; it never sleeps a fixed time.
      */
     protected static void awaitCondition(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        for (int spins = 0; !condition.getAsBoolean(); spins++) {
             if (System.nanoTime() > deadline) {
                 fail("timed out waiting until: " + what);
             }
-            Thread.onSpinWait();
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An owner pushing and popping against two thieves stealing, with overflow into a shared sink: every item is taken
@@ -32,6 +33,8 @@ class LocalQueueStressTest extends RuntimeTestBase {
         };
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong stolen = new java.util.concurrent.atomic.AtomicLong();
+        long popped = 0;
         Thread[] thieves = new Thread[2];
         for (int k = 0; k < thieves.length; k++) {
             thieves[k] = Thread.ofPlatform().start(() -> {
@@ -41,10 +44,12 @@ class LocalQueueStressTest extends RuntimeTestBase {
                         Integer first = owner.stealInto(mine);
                         if (first != null) {
                             mark(taken, first);
+                            stolen.incrementAndGet();
                         }
                         Integer x;
                         while ((x = mine.pop()) != null) {
                             mark(taken, x);
+                            stolen.incrementAndGet();
                         }
                     }
                 } catch (Throwable t) {
@@ -58,12 +63,14 @@ class LocalQueueStressTest extends RuntimeTestBase {
                 Integer x = owner.pop();
                 if (x != null) {
                     mark(taken, x);
+                    popped++;
                 }
             }
         }
         Integer x;
         while ((x = owner.pop()) != null) {
             mark(taken, x);
+            popped++;
         }
         done.set(true);
         for (Thread t : thieves) {
@@ -78,6 +85,12 @@ class LocalQueueStressTest extends RuntimeTestBase {
         for (int i = 0; i < items; i++) {
             assertEquals(1, taken.get(i), "item " + i + " taken " + taken.get(i) + " times");
         }
+        // the three ways out all happened, and the positions wrapped (they start 1,000 below Integer.MAX_VALUE)
+        assertTrue(overflow.size() > 0, "the queue never overflowed: the overflow path was not exercised");
+        assertTrue(stolen.get() > 0, "nothing was stolen: the thieves never raced the owner");
+        assertTrue(popped > 0, "the owner never popped");
+        assertEquals(items, overflow.size() + stolen.get() + popped);
+        assertTrue(items > 1_000, "the positions wrap only after 1,000 pushes");
     }
 
     private static void mark(AtomicIntegerArray taken, int i) {

@@ -6,6 +6,7 @@ import io.cortado.Future;
 import io.cortado.Futures;
 import io.cortado.JoinHandle;
 import io.cortado.Poll;
+import io.cortado.RuntimeMetrics;
 import io.cortado.Task;
 import io.cortado.testing.RuntimeTestBase;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,7 @@ class MultiThreadStressTest extends RuntimeTestBase {
                 return Futures.joinAll(batches);
             }).then(f -> f).map(l -> l.stream().mapToLong(Long::longValue).sum()));
             assertEquals(n, total);
+            assertTrue(steals(rt) > 0, "no worker stole: the fan-outs never spread");
         }
         for (int i = 0; i < n; i++) {
             if (runs.get(i) != 1) {
@@ -93,6 +95,7 @@ class MultiThreadStressTest extends RuntimeTestBase {
     void wakesWhileRunningAndWhileStolenAreNeverLost() throws Exception {
         int tasks = 1_000;
         int target = 200 * stressScale();
+        AtomicInteger wokenWhileRunning = new AtomicInteger();
         try (AsyncRuntime rt = runtime(4)) {
             List<SchedulerStressTest.Signal> signals = new ArrayList<>();
             List<JoinHandle<Integer>> hs = new ArrayList<>();
@@ -102,12 +105,16 @@ class MultiThreadStressTest extends RuntimeTestBase {
                 // each poll yields half the time, so tasks are requeued, stolen and woken all at once
                 int[] polls = {0};
                 hs.add(rt.spawn(cx -> {
+                    int before = s.count.get();
                     s.waiter = cx.waker();
-                    if (s.count.get() >= target) {
-                        return Poll.ready(s.count.get());
+                    if (before >= target) {
+                        return Poll.ready(before);
                     }
                     if ((++polls[0] & 1) == 0) {
                         cx.waker().wake();
+                    }
+                    if (s.count.get() != before) {
+                        wokenWhileRunning.incrementAndGet(); // a bump's wake landed during this poll
                     }
                     return Poll.pending();
                 }));
@@ -127,7 +134,11 @@ class MultiThreadStressTest extends RuntimeTestBase {
             for (Thread t : bumpers) {
                 t.join();
             }
-            out.forEach(c -> assertTrue(c >= target));
+            out.forEach(c -> assertEquals(target, c, "each signal is bumped exactly target times"));
+            // the races this test exists for happened
+            assertTrue(wokenWhileRunning.get() > 0, "no wake landed while its task was running");
+            assertTrue(steals(rt) > 0, "no task was stolen");
+            assertTrue(rt.handle().metrics().totalPolls() > 2L * tasks, "tasks were not polled again and again");
         }
     }
 
@@ -165,6 +176,15 @@ class MultiThreadStressTest extends RuntimeTestBase {
             awaitCondition(() -> s.parkedWorkers() == s.workerCount(), "all idle workers parked");
             assertEquals(1, rt.blockOn(rt.spawn(Futures.ready(1))), "and wake up for new work");
         }
+    }
+
+    private static long steals(AsyncRuntime rt) {
+        RuntimeMetrics m = rt.handle().metrics();
+        long sum = 0;
+        for (int w = 0; w < m.workers(); w++) {
+            sum += m.stealCount(w);
+        }
+        return sum;
     }
 
     static MultiThreadScheduler scheduler(AsyncRuntime rt) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Wake-ups from many threads into a current-thread runtime, and task-to-task wake chains: nothing may be lost
@@ -48,20 +49,40 @@ class SchedulerStressTest extends RuntimeTestBase {
     @Test
     void remoteWakesAreNeverLost() throws Exception {
         int tasks = 200;
-        int bumps = 100 * stressScale();
-        try (AsyncRuntime rt = AsyncRuntime.builder().build()) {
+        int bumps = 1_000 * stressScale();
+        try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
+            java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
             List<Signal> signals = new ArrayList<>();
             List<JoinHandle<Integer>> hs = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean bumping = new java.util.concurrent.atomic.AtomicBoolean(true);
+            AtomicInteger pollsWhileBumping = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicLong parksSeenWhileBumping = new java.util.concurrent.atomic.AtomicLong();
             for (int i = 0; i < tasks; i++) {
                 Signal s = new Signal();
                 signals.add(s);
-                hs.add(rt.spawn(s.reach(bumps)));
+                Future<Integer> reach = s.reach(bumps);
+                hs.add(rt.spawn(cx -> {
+                    running.countDown(); // the bumpers start once the scheduler runs the tasks
+                    if (bumping.get()) {
+                        pollsWhileBumping.incrementAndGet();
+                        parksSeenWhileBumping.accumulateAndGet(rt.handle().metrics().parkCount(0), Math::max);
+                    }
+                    return reach.poll(cx);
+                }));
             }
             List<Thread> bumpers = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int offset = t;
                 bumpers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        running.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
                     for (int b = 0; b < bumps; b++) {
+                        if (b % 10 == 9) { // pace: the scheduler drains its queue and parks between bursts
+                            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                        }
                         for (int i = offset; i < tasks; i += 4) {
                             signals.get(i).bump();
                         }
@@ -69,18 +90,32 @@ class SchedulerStressTest extends RuntimeTestBase {
                 }));
             }
             // each signal is bumped by exactly one thread `bumps` times
+            Thread.ofPlatform().start(() -> {
+                for (Thread b : bumpers) {
+                    try {
+                        b.join();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                bumping.set(false);
+            });
             List<Integer> done = rt.blockOn(Futures.joinAll(hs));
             for (Thread b : bumpers) {
                 b.join();
             }
             done.forEach(c -> assertEquals(bumps, c));
+            // the races: tasks were polled while other threads were still waking them, and the scheduler had
+            // parked (so a remote wake had to unpark it) before some of those polls
+            assertTrue(pollsWhileBumping.get() > tasks, "no task was polled again while the bumps were going on");
+            assertTrue(parksSeenWhileBumping.get() > 0, "the scheduler never parked while remote wakes came in");
         }
     }
 
     @Test
     void wakeChainsBetweenTasks() {
         int length = 1_000 * stressScale();
-        try (AsyncRuntime rt = AsyncRuntime.builder().build()) {
+        try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
             int result = rt.blockOn(Futures.lazy(() -> {
                 // a ring of tasks passing a token: task i waits for signal i, then bumps signal i+1
                 List<Signal> ring = new ArrayList<>();
