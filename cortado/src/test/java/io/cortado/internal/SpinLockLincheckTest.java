@@ -25,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link #contendedIncrementsOnRealThreads} counts that the lock really was contended (failed {@code tryLock}s)
  * while no increment was lost. On x86 (total store order) neither stress form can show a too-weak unlock; that
  * would take a litmus test on a weakly ordered machine.
+ *
+ * <p>Checked: a {@code tryLock} that reads then writes instead of one CAS fails all three tests.
  */
 public class SpinLockLincheckTest extends RuntimeTestBase {
     private final SpinLock lock = new SpinLock();

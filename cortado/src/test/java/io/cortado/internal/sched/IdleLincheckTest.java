@@ -30,6 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Quick form: 2 workers and one producer of 2 tasks (2,000 invocations), then 3 workers and two producers of one
  * task each (1,000 invocations), about 10 s each; {@code -Pstress} multiplies the invocations by
  * {@code cortado.stress.scale}.
+ *
+ * <p>Checked: {@code transitionToParked} never reporting the last searcher (rule 3 broken) makes both tests report
+ * a hang within seconds.
  */
 class IdleLincheckTest extends RuntimeTestBase {
 

@@ -24,6 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link Parker#select}; {@link #timedParkRacingUnparkConsumesEachUnparkOnce} races the former on real threads.
  * Quick form: 2,000 invocations per model test (about 5 s each); {@code -Pstress} multiplies them by
  * {@code cortado.stress.scale}.
+ *
+ * <p>Checked: an unpark that stores nothing when the owner is not yet parked ({@code compareAndSet(PARKED,
+ * NOTIFIED)} for the swap) makes all three tests fail (the model tests report a hang in under a second).
  */
 class ParkerLincheckTest extends RuntimeTestBase {
     private static final int EMPTY = 0;

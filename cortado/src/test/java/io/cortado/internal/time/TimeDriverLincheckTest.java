@@ -30,6 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  * Quick form: 2,000 and 1,500 invocations (a few seconds each); {@code -Pstress} multiplies them by
  * {@code cortado.stress.scale}.
+ *
+ * <p>Checked: a registration that does not wake the driver (rule 4) makes the first test report a hang; a close
+ * that drops the pending list instead of waking it makes the second fail ("an entry marked fired was never woken").
  */
 class TimeDriverLincheckTest extends RuntimeTestBase {
     private static final long MS = 1_000_000L;
