@@ -55,7 +55,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       once the core is free) cancels every owned task on its own thread ({@link OwnedTasks#close} then
  *       {@link TaskCell#shutdown}). A {@code blockOn} that sees shutdown cancels its future and throws.</li>
  * </ol>
- * Guarded by {@code CurrentThreadRuntimeTest}, {@code TaskBehaviourTest} and {@code SchedulerStressTest}.
+ * Guarded by {@code CurrentThreadTaskBehaviourTest} (the {@code TaskBehaviourTest} suite),
+ * {@code SchedulerStressTest} and {@code CurrentThreadWakeStressTest} (rules 1 and 2: tasks and the {@code blockOn}
+ * future woken from two foreign threads while the owner parks, polls and runs; no wake lost, no concurrent poll).
  */
 public final class CurrentThreadScheduler extends SchedulerBase {
     private final ArrayDeque<TaskCell<?>> local = new ArrayDeque<>();

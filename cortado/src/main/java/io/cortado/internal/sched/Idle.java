@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li><b>Parked means listed.</b> A worker is parked exactly while it is in {@link #sleepers}; a wake-up that
  *       finds it still listed was spurious and it parks again.</li>
  * </ol>
- * Guarded by {@code MultiThreadStressTest} (millions of tasks, none lost, idle workers park) and the behaviour
- * suite run on the multi-thread runtime.
+ * Guarded by {@code MultiThreadStressTest} (millions of tasks, none lost, idle workers park), the behaviour
+ * suite run on the multi-thread runtime, and {@code IdleLincheckTest} (a model check of rules 1–4 with real
+ * parkers: workers searching, parking and re-checking against producers that notify; no task left unattended, the
+ * state word back to all-unparked, each rule's case counted as explored).
  */
 final class Idle {
     private static final int UNPARK_SHIFT = 16;

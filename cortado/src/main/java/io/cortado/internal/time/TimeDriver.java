@@ -40,8 +40,10 @@ import java.time.Instant;
  *       with {@link IllegalStateException}, or is woken by it and fails on its next poll. No timer of a closed
  *       runtime waits forever.</li>
  * </ol>
- * Guarded by {@code TimerWheelTest}, {@code TimeDriverTest} and the timer behaviour suite run on both runtime
- * flavours ({@code TimeBehaviourTest}).
+ * Guarded by {@code TimerWheelTest}, {@code TimeDriverTest}, the timer behaviour suite run on both runtime
+ * flavours ({@code TimeBehaviourTest}), and {@code TimeDriverLincheckTest} (model checks of rule 4, a registration
+ * racing the parked driver, and of rules 2, 3 and 6, register / cancel / process / close racing: nothing lost,
+ * nothing fired twice, a moved entry never completed by its old deadline).
  */
 public final class TimeDriver implements Clock {
     private static final long TICK = 1_000_000L;

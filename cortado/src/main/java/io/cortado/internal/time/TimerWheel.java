@@ -26,7 +26,8 @@ package io.cortado.internal.time;
  *       cascade. Because level 0 may then hold later deadlines than level 1's next slot, the next expiration is the
  *       minimum over all levels (rule 2's ordering holds from level 1 up).</li>
  * </ol>
- * Guarded by {@code TimerWheelTest} (ordering of many random deadlines, cascading across every level, removal).
+ * Guarded by {@code TimerWheelTest} (ordering of many random deadlines, cascading across every level, removal) and,
+ * under the driver's lock with concurrent callers, {@code TimeDriverLincheckTest}.
  */
 public final class TimerWheel {
     static final int LEVELS = 6;
