@@ -37,4 +37,12 @@ public interface Decoder<T> {
 
     /** @return the most bytes one frame may take in the buffer; the reader refuses to buffer more for one frame */
     int maxFrameLength();
+
+    /**
+     * Forgets whatever this decoder remembered about the buffer between calls (how far it already scanned, a header
+     * it parsed). A {@link BufReader} calls it before a decode when bytes left its buffer by other means since this
+     * decoder's last call: a raw read, or another decoder. A decoder that keeps no such state need not override it.
+     */
+    default void reset() {
+    }
 }

@@ -27,9 +27,9 @@ public final class Framed<T, S extends AsyncRead & AsyncWrite> implements Stream
     private final Decoder<? extends T> decoder;
     private final FramedWrite<T> writer;
 
-    private Framed(S io, Decoder<? extends T> decoder, Encoder<? super T> encoder) {
+    private Framed(S io, Decoder<? extends T> decoder, Encoder<? super T> encoder, FrameBudget budget) {
         this.io = io;
-        this.reader = new BufReader(io);
+        this.reader = new BufReader(io, BufReader.DEFAULT_CAPACITY, budget);
         this.decoder = decoder;
         this.writer = new FramedWrite<>(io, encoder);
     }
@@ -38,14 +38,27 @@ public final class Framed<T, S extends AsyncRead & AsyncWrite> implements Stream
     public static <T, S extends AsyncRead & AsyncWrite> Framed<T, S> of(S io, Codec<T> codec) {
         Objects.requireNonNull(io, "io");
         Objects.requireNonNull(codec, "codec");
-        return new Framed<>(io, codec, codec);
+        return new Framed<>(io, codec, codec, null);
+    }
+
+    /**
+     * A framed view whose partially received frames are paid from {@code budget} (see {@link FrameBudget}: share one
+     * among the connections of a listener, so that peers announcing huge frames cannot exhaust the heap together).
+     *
+     * @return a framed view of {@code io} through {@code codec}
+     */
+    public static <T, S extends AsyncRead & AsyncWrite> Framed<T, S> of(S io, Codec<T> codec, FrameBudget budget) {
+        Objects.requireNonNull(io, "io");
+        Objects.requireNonNull(codec, "codec");
+        return new Framed<>(io, codec, codec, Objects.requireNonNull(budget, "budget"));
     }
 
     /** @return a framed view of {@code io} with separate decoder and encoder */
     public static <T, S extends AsyncRead & AsyncWrite> Framed<T, S> of(S io, Decoder<? extends T> decoder,
                                                                          Encoder<? super T> encoder) {
         Objects.requireNonNull(io, "io");
-        return new Framed<>(io, Objects.requireNonNull(decoder, "decoder"), Objects.requireNonNull(encoder, "encoder"));
+        return new Framed<>(io, Objects.requireNonNull(decoder, "decoder"), Objects.requireNonNull(encoder, "encoder"),
+                null);
     }
 
     /** @return the underlying byte stream */
@@ -59,8 +72,8 @@ public final class Framed<T, S extends AsyncRead & AsyncWrite> implements Stream
      * <p><b>Cancel safety:</b> cancel-safe: partial frames stay buffered.
      *
      * @throws java.io.UncheckedIOException caused by a {@link FrameTooLongException} for an oversized frame, an
-     *                                      {@link java.io.EOFException} if the peer ended in mid-frame, or an I/O
-     *                                      error
+     *                                      {@link java.io.EOFException} if the peer ended in mid-frame, a
+     *                                      {@link FrameBudgetExceededException}, or an I/O error
      */
     @Override
     public Poll<T> pollNext(Context cx) {
@@ -80,6 +93,11 @@ public final class Framed<T, S extends AsyncRead & AsyncWrite> implements Stream
     /** See {@link FramedWrite#flush()}. */
     public Future<Void> flush() {
         return writer.flush();
+    }
+
+    /** See {@link BufReader#release()}: drops a partially received frame and returns its share of the budget. */
+    public void release() {
+        reader.release();
     }
 
     /** Flushes and shuts down the write direction; see {@link FramedWrite#close()}. */

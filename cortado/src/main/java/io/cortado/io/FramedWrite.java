@@ -9,15 +9,18 @@ import java.util.Objects;
 
 /**
  * Writes frames to an {@link AsyncWrite} through an {@link Encoder}: {@link #feed} encodes into a buffer,
- * {@link #flush} writes the buffer out, {@link #send} does both. Belongs to one task at a time.
+ * {@link #flush} writes the buffer out, {@link #send} does both. Belongs to one task at a time. The buffer grows
+ * for a large frame and shrinks back to {@value #INITIAL_CAPACITY} bytes once everything was written.
  *
  * @param <T> the frame type
  */
 public final class FramedWrite<T> {
+    /** The size of the output buffer when nothing large is waiting to be written. */
+    static final int INITIAL_CAPACITY = 1024;
     private final AsyncWrite inner;
     private final Encoder<? super T> encoder;
     /** Encoded bytes not yet written, in write mode. */
-    private ByteBuffer out = ByteBuffer.allocate(1024);
+    private ByteBuffer out = ByteBuffer.allocate(INITIAL_CAPACITY);
 
     /**
      * @param inner   the sink
@@ -43,6 +46,11 @@ public final class FramedWrite<T> {
         return out.position();
     }
 
+    /** @return the output buffer's current size */
+    int capacity() {
+        return out.capacity();
+    }
+
     /**
      * Writes out every buffered byte and flushes the sink (poll form).
      *
@@ -59,6 +67,9 @@ public final class FramedWrite<T> {
                 }
             } finally {
                 out.compact();
+                if (out.position() == 0 && out.capacity() > INITIAL_CAPACITY) {
+                    out = ByteBuffer.allocate(INITIAL_CAPACITY); // drained: give a large frame's space back
+                }
             }
         }
         return inner.pollFlush(cx);

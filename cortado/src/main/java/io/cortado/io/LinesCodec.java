@@ -8,8 +8,12 @@ import java.util.Objects;
 
 /**
  * Lines of UTF-8 text ended by {@code \n} (a {@code \r} before it is dropped). The last line may lack its
- * {@code \n}. A line longer than the maximum fails with {@link FrameTooLongException} as soon as that many bytes
- * arrived without a newline, so a hostile peer cannot make the reader buffer more.
+ * {@code \n}; a {@code \r} ending it is dropped too. A line longer than the maximum fails with
+ * {@link FrameTooLongException} as soon as that many bytes arrived without a newline, so a hostile peer cannot make
+ * the reader buffer more; the last line of the stream is held to the same maximum.
+ *
+ * <p>A codec remembers how far it scanned the buffer between calls, so it decodes one reader's buffer: give each
+ * reader its own (a {@link BufReader} tells it, through {@link #reset()}, when other reads took bytes meanwhile).
  */
 public final class LinesCodec implements Codec<String> {
     /** The default maximum line length in bytes (64 KiB). */
@@ -51,23 +55,42 @@ public final class LinesCodec implements Codec<String> {
             }
         }
         scanned = end - start;
-        if (scanned > maxLength + 1) { // +1: a '\r' may still end the line
+        if (scanned > maxLength + 1 // +1: a '\r' may still end the line
+                || scanned == maxLength + 1 && buffered.get(end - 1) != '\r') {
             throw tooLong();
         }
         return null;
     }
 
+    /**
+     * The last line, which may lack its {@code \n}; a {@code \r} ending it is dropped.
+     *
+     * @throws FrameTooLongException if the last line is longer than the maximum, as in {@link #decode}
+     */
     @Override
     public String decodeEof(ByteBuffer buffered) throws FrameTooLongException {
         String line = decode(buffered);
         if (line != null || !buffered.hasRemaining()) {
             return line;
         }
+        int start = buffered.position();
         int len = buffered.remaining();
-        line = string(buffered, buffered.position(), len);
+        if (buffered.get(start + len - 1) == '\r') {
+            len--;
+        }
+        if (len > maxLength) {
+            throw tooLong();
+        }
+        line = string(buffered, start, len);
         buffered.position(buffered.limit());
         scanned = 0;
         return line;
+    }
+
+    /** Forgets how far the buffer was scanned: the next call scans it from its position. */
+    @Override
+    public void reset() {
+        scanned = 0;
     }
 
     private static String string(ByteBuffer b, int from, int len) {

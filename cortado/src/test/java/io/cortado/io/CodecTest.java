@@ -278,4 +278,81 @@ class CodecTest extends RuntimeTestBase {
         drive(fw.send("world"));
         assertEquals("hello\nworld\n", sink.out.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void theLastLineOfTheStreamIsHeldToTheMaximumAndLosesItsCarriageReturn() throws Exception {
+        assertThrows(FrameTooLongException.class, () -> new LinesCodec(4).decodeEof(ByteBuffer.wrap(utf8("abcde"))));
+        assertEquals("abcd", new LinesCodec(4).decodeEof(ByteBuffer.wrap(utf8("abcd\r"))));
+        assertEquals("ab", new LinesCodec(4).decodeEof(ByteBuffer.wrap(utf8("ab\r"))));
+        assertEquals("", new LinesCodec(4).decodeEof(ByteBuffer.wrap(utf8("\r"))));
+        assertThrows(FrameTooLongException.class, () -> new LinesCodec(4).decodeEof(ByteBuffer.wrap(utf8("abcde\r"))));
+
+        // as over TCP: 1025 bytes and the end reach a LinesCodec(1024) in two reads
+        byte[] x = new byte[1025];
+        java.util.Arrays.fill(x, (byte) 'x');
+        BufReader tooLong = new BufReader(new Script(splitAt(x, 512)));
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> all(tooLong.lines(1024)));
+        assertInstanceOf(FrameTooLongException.class, e.getCause());
+        BufReader fits = new BufReader(new Script(splitAt(java.util.Arrays.copyOf(x, 1024), 512)));
+        assertEquals(List.of("x".repeat(1024)), all(fits.lines(1024)));
+        x[1024] = '\r';
+        BufReader withCr = new BufReader(new Script(splitAt(x, 512)));
+        assertEquals(List.of("x".repeat(1024)), all(withCr.lines(1024)), "a \\r ending the stream is dropped");
+    }
+
+    @Test
+    void rawReadsBetweenPollsOfALinesStreamDoNotCorruptItsFraming() {
+        ChunkSource source = new ChunkSource(java.util.Arrays.asList(utf8("abcdef"), null, utf8("gh\nij\n"),
+                utf8("kl\n")));
+        BufReader r = new BufReader(source);
+        io.cortado.stream.Stream<String> lines = r.lines();
+        Context cx = Context.of(new TestWaker());
+        assertFalse(lines.pollNext(cx).isReady(), "abcdef has no newline yet");
+        assertEquals(1, source.pendings);
+        ByteBuffer six = ByteBuffer.allocate(6);
+        assertEquals(6, r.pollRead(cx, six));
+        assertEquals("abcdef", new String(six.array(), StandardCharsets.UTF_8));
+        ByteBuffer three = ByteBuffer.allocate(3);
+        assertEquals(3, r.pollRead(cx, three));
+        assertEquals("gh\n", new String(three.array(), StandardCharsets.UTF_8));
+        assertEquals("ij", lines.pollNext(cx).value());
+        assertEquals("kl", lines.pollNext(cx).value());
+        assertNull(lines.pollNext(cx).value());
+    }
+
+    @Test
+    void aReaderGivesALargeFramesBufferBackOnceTheFrameIsTaken() {
+        int big = LengthDelimitedCodec.DEFAULT_MAX_FRAME_LENGTH - 100; // leaves room for the next frame's start
+        byte[] frame = new byte[big];
+        new java.util.Random(10).nextBytes(frame);
+        ByteBuffer wire = new LengthDelimitedCodec().encode(frame, ByteBuffer.allocate(0));
+        wire = new LengthDelimitedCodec().encode(utf8("next"), wire);
+        byte[] bytes = java.util.Arrays.copyOf(wire.array(), wire.position());
+        List<byte[]> chunks = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i += 65_536) {
+            chunks.add(java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 65_536)));
+        }
+        BufReader r = new BufReader(new Script(chunks));
+        io.cortado.stream.Stream<byte[]> frames = r.frames(new LengthDelimitedCodec());
+        assertArrayEquals(frame, drive(frames.next()));
+        assertEquals(BufReader.DEFAULT_CAPACITY, r.capacity(),
+                "the 8 MiB buffer was dropped although the next frame's bytes are buffered: " + r.buffered());
+        assertTrue(r.buffered() > 0, "the next frame arrived with the big one's last chunk");
+        assertArrayEquals(utf8("next"), drive(frames.next()));
+        assertNull(drive(frames.next()));
+        assertEquals(BufReader.DEFAULT_CAPACITY, r.capacity());
+    }
+
+    @Test
+    void aFramedWriteGivesALargeFramesBufferBackOnceItIsWritten() {
+        Sink sink = new Sink(1 << 20);
+        FramedWrite<byte[]> fw = new FramedWrite<>(sink, new LengthDelimitedCodec());
+        fw.feed(new byte[LengthDelimitedCodec.DEFAULT_MAX_FRAME_LENGTH]);
+        assertTrue(fw.capacity() > LengthDelimitedCodec.DEFAULT_MAX_FRAME_LENGTH);
+        drive(fw.flush());
+        assertEquals(4 + LengthDelimitedCodec.DEFAULT_MAX_FRAME_LENGTH, sink.out.size());
+        assertEquals(FramedWrite.INITIAL_CAPACITY, fw.capacity(), "drained: back to the initial buffer");
+        drive(fw.send(utf8("small")));
+        assertEquals(FramedWrite.INITIAL_CAPACITY, fw.capacity());
+    }
 }
