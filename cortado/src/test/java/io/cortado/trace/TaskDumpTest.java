@@ -230,8 +230,8 @@ class TaskDumpTest extends RuntimeTestBase {
             }
 
             tasks.forEach(JoinHandle::abort);
-            try (var writer = new java.io.FileOutputStream(fifo.toFile())) {
-                writer.flush(); // opening the write end lets the blocked open() return; closing it ends the read
+            try (var fifoWriter = new java.io.FileOutputStream(fifo.toFile())) {
+                fifoWriter.flush(); // opening the write end lets the blocked open() return; closing it ends the read
             }
             assertEquals(0, rt.blockOn(fs).length);
             Files.delete(fifo);
