@@ -44,10 +44,21 @@ public final class Futures {
 
     /**
      * @param <T> the value type
-     * @return a future that never completes (and holds no waker)
+     * @return a future that never completes (and holds no waker); a task dump shows a task waiting on it
      */
     public static <T> Future<T> pending() {
-        return cx -> Poll.pending();
+        return new Future<>() {
+            @Override
+            public Poll<T> poll(Context cx) {
+                cx.waitingOn(this);
+                return Poll.pending();
+            }
+
+            @Override
+            public String toString() {
+                return "Futures.pending() (never completes)";
+            }
+        };
     }
 
     /**

@@ -36,6 +36,13 @@ public final class JoinSet<T> implements AutoCloseable {
     private final Set<Entry<T>> members = new LinkedHashSet<>();
     private final ConcurrentLinkedQueue<Entry<T>> finished = new ConcurrentLinkedQueue<>();
     private volatile Waker joiner;
+    /** What a task in {@link #joinNext()} shows in a task dump (racy reads: a dump runs on another thread). */
+    private final Object joinWait = new Object() {
+        @Override
+        public String toString() {
+            return "JoinSet.joinNext[members=" + members.size() + ", none finished]";
+        }
+    };
 
     /** A set that spawns onto the current runtime (found when {@link #spawn} is called). */
     public JoinSet() {
@@ -105,6 +112,7 @@ public final class JoinSet<T> implements AutoCloseable {
                 }
                 e = finished.poll();
                 if (e == null) {
+                    cx.waitingOn(joinWait);
                     return Poll.pending();
                 }
             }

@@ -84,8 +84,16 @@ final class BlockingCall<T> implements Future<T> {
         }
         if (p.isReady()) {
             done = true;
+        } else {
+            cx.waitingOn(this); // the call, not the blocking task that runs it
         }
         return p;
+    }
+
+    /** For task dumps. */
+    @Override
+    public String toString() {
+        return "blocking filesystem call: " + what;
     }
 
     private T call() {

@@ -23,12 +23,13 @@ import java.util.Objects;
  * <pre>{@code
  * TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0));
  * while (true) {
- *     TcpStream conn = await(listener.accept());
+ *     TcpStream conn = await(listener.acceptRetrying());
  *     Task.spawn(serve(conn));
  * }
  * }</pre>
  * A failed accept (for example {@link io.cortado.io.TooManyOpenFilesException}) fails that accept only; the
- * listener keeps listening. Like streams, a listener belongs to its runtime and is closed when it shuts down.
+ * listener keeps listening. An accept loop should use {@link #acceptRetrying()}, which pauses (and logs, at most once
+ * a second) while the process is out of descriptors instead of failing, and resumes as soon as a socket closes. Like streams, a listener belongs to its runtime and is closed when it shuts down.
  */
 public final class TcpListener extends SocketListener<TcpStream> {
     /** The default accept backlog. */

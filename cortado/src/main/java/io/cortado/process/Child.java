@@ -175,10 +175,17 @@ public final class Child {
                 exit = Futures.fromCompletionStage(process.onExit());
             }
             if (!exit.poll(cx).isReady()) {
+                cx.waitingOn(this); // the child, not the CompletionStage underneath
                 return Poll.pending();
             }
             done = true;
             return Poll.ready(new ExitStatus(process.exitValue()));
+        }
+
+        /** For task dumps. */
+        @Override
+        public String toString() {
+            return "exit of child " + description;
         }
 
         @Override

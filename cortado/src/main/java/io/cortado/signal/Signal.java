@@ -138,6 +138,7 @@ public final class Signal implements Stream<SignalKind>, AutoCloseable {
         if (slot.delivered.get() == seen) {
             waker = cx.waker();
             if (slot.delivered.get() == seen) { // rule 3: after publishing the waker, look again
+                cx.waitingOn(this);
                 return Poll.pending();
             }
         }

@@ -119,6 +119,12 @@ public final class FlowAdapters {
             wakeTask();
         }
 
+        /** For task dumps: the publishing task waits for the subscriber's demand. */
+        @Override
+        public String toString() {
+            return "FlowAdapters publisher: an item waits for the subscriber's request (demand " + demand.get() + ")";
+        }
+
         /** The task itself is cancelled (its runtime shuts down): the stream is cancelled, the subscriber told (6). */
         @Override
         public void cancel() {
@@ -162,6 +168,7 @@ public final class FlowAdapters {
                 if (held != null) { // rule 5: one item ahead, waiting for demand
                     waker = cx.waker();
                     if (demand.get() == 0 && !cancelled) { // re-check after publishing the waker
+                        cx.waitingOn(this);
                         return Poll.pending();
                     }
                     continue;
@@ -250,7 +257,14 @@ public final class FlowAdapters {
                 }
                 waker = cx.waker(); // then look again (round 2)
             }
+            cx.waitingOn(this);
             return Poll.pending();
+        }
+
+        /** For task dumps. */
+        @Override
+        public String toString() {
+            return "FlowAdapters.toStream: waiting for the publisher's onNext (" + publisher + ")";
         }
 
         @Override

@@ -72,10 +72,16 @@ public final class Barrier {
                         return Poll.ready(false);
                     }
                     if (!waiting.poll(cx).isReady()) {
+                        cx.waitingOn(this); // the barrier, not the notify underneath
                         return Poll.pending();
                     }
                     waiting = notify.notified();
                 }
+            }
+
+            @Override
+            public String toString() { // for task dumps: racy reads, no lock
+                return "Barrier.await[arrived " + arrived + " of " + parties + "]";
             }
 
             private boolean released() {

@@ -184,6 +184,12 @@ public final class Broadcast {
                 Poll<T> check() {
                     return tryNext();
                 }
+
+                @Override
+                public String toString() { // racy reads, no lock: a dump must not wait
+                    return "Broadcast.Receiver.recv[next message " + next + ", sent " + s.tail + ", senders "
+                            + s.senders + "]";
+                }
             };
         }
 

@@ -116,6 +116,12 @@ public final class CancellationToken {
             Poll<Void> check() {
                 return isCancelled() ? Poll.ready(null) : null;
             }
+
+            @Override
+            public String toString() {
+                return "CancellationToken.cancelled[" + (isCancelled() ? "cancelled" : "not cancelled")
+                        + (parent != null ? ", a child token" : "") + "]";
+            }
         };
     }
 }

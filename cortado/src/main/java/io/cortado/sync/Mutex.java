@@ -14,6 +14,8 @@ import io.cortado.Future;
  */
 public final class Mutex<T> {
     private final Semaphore semaphore = new Semaphore(1);
+    /** What a task waiting in {@link #lock()} shows in a task dump. */
+    private final Described lockWait = new Described(() -> "Mutex.lock on " + this);
     private T value;
 
     /** @param value the initial value (may be {@code null}) */
@@ -28,7 +30,7 @@ public final class Mutex<T> {
      * @return a future of the guard
      */
     public Future<Guard<T>> lock() {
-        return semaphore.acquire().map(p -> new Guard<>(this, p));
+        return semaphore.acquire(1, lockWait).map(p -> new Guard<>(this, p));
     }
 
     /** @return the guard if the lock is free now (and nobody waits for it), else {@code null} */
@@ -44,7 +46,7 @@ public final class Mutex<T> {
 
     @Override
     public String toString() {
-        return "Mutex[" + (isLocked() ? "locked" : "free") + "]";
+        return "Mutex[" + (isLocked() ? "locked" : "free") + (semaphore.hasWaiters() ? ", waiters" : "") + "]";
     }
 
     /**

@@ -94,6 +94,14 @@ public final class Notify {
         }
     }
 
+    /** A snapshot for reports, read without the lock: {@code Notify[waiters]}, {@code Notify[permit]} or both. */
+    @Override
+    public String toString() {
+        boolean w = head != null;
+        boolean p = permit;
+        return "Notify[" + (w ? "waiters" : "") + (w && p ? ", " : "") + (p ? "permit" : "") + "]";
+    }
+
     /**
      * A future that waits on a notify until {@link #check()} says its condition holds: it creates its
      * {@code notified()} future <i>before</i> each check (rule 3), so a change made and notified between the check
@@ -111,6 +119,13 @@ public final class Notify {
 
         /** @return the outcome if the condition holds (may throw), or {@code null} to keep waiting */
         abstract Poll<T> check();
+
+        /**
+         * What a task dump shows while this waits (it names the operation, not the notify underneath); read from
+         * another thread, so it reads only fields that are safe to read racily.
+         */
+        @Override
+        public abstract String toString();
 
         @Override
         public final Poll<T> poll(Context cx) {
@@ -130,6 +145,7 @@ public final class Notify {
                     return p;
                 }
                 if (!waiting.poll(cx).isReady()) {
+                    cx.waitingOn(this); // after the notified() future's own report: the operation is what waits
                     return Poll.pending();
                 }
                 waiting = null;
@@ -213,6 +229,7 @@ public final class Notify {
                     } finally {
                         notify.lock.unlock();
                     }
+                    cx.waitingOn(this);
                     return Poll.pending();
                 }
                 case WAITING -> {
@@ -226,6 +243,7 @@ public final class Notify {
                         phase = DONE;
                         return Poll.ready(null);
                     }
+                    cx.waitingOn(this);
                     return Poll.pending();
                 }
                 case NOTIFIED, NOTIFIED_ALL -> {
@@ -236,6 +254,12 @@ public final class Notify {
                     return Poll.ready(null);
                 }
             }
+        }
+
+        /** For task dumps. */
+        @Override
+        public String toString() {
+            return "Notify.notified on " + notify;
         }
 
         @Override

@@ -36,6 +36,8 @@ public final class OnceCell<T> {
     }
 
     private final Semaphore initializing = new Semaphore(1);
+    /** What a caller waiting for another caller's initialiser shows in a task dump. */
+    private final Described initWait = new Described(() -> "OnceCell.getOrInit: another caller's initialiser runs");
     @SuppressWarnings("unused") // through VALUE
     private volatile T value;
 
@@ -86,7 +88,7 @@ public final class OnceCell<T> {
                 }
                 if (permit == null) {
                     if (acquiring == null) {
-                        acquiring = initializing.acquire();
+                        acquiring = initializing.acquire(1, initWait);
                     }
                     Poll<Semaphore.Permit> p;
                     try {

@@ -129,7 +129,16 @@ public final class Oneshot {
                         return Poll.ready(null);
                     }
                     ch.txWaker = cx.waker();
-                    return isClosed() ? Poll.ready(null) : Poll.pending();
+                    if (isClosed()) {
+                        return Poll.ready(null);
+                    }
+                    cx.waitingOn(this);
+                    return Poll.pending();
+                }
+
+                @Override
+                public String toString() {
+                    return "Oneshot.Sender.closed (the receiver is still open)";
                 }
 
                 @Override
@@ -199,7 +208,19 @@ public final class Oneshot {
                 rxWaker = w;
             }
             p = check();
-            return p != null ? p : Poll.pending();
+            if (p != null) {
+                return p;
+            }
+            cx.waitingOn(this);
+            return Poll.pending();
+        }
+
+        /** For task dumps: what the receiver waits for. */
+        @Override
+        public String toString() {
+            int s = state;
+            return "Oneshot.Receiver[" + ((s & VALUE) != 0 ? "value sent" : (s & TX_CLOSED) != 0 ? "sender closed"
+                    : (s & RX_CLOSED) != 0 ? "closed" : "waiting for the value") + "]";
         }
 
         private Poll<T> check() {

@@ -14,6 +14,9 @@ public final class RwLock<T> {
     public static final int MAX_READERS = 1 << 20;
 
     private final Semaphore semaphore = new Semaphore(MAX_READERS);
+    /** What tasks waiting in {@link #read()} and {@link #write()} show in a task dump. */
+    private final Described readWait = new Described(() -> "RwLock.read on " + this);
+    private final Described writeWait = new Described(() -> "RwLock.write on " + this);
     private volatile T value;
 
     /** @param value the initial value (may be {@code null}) */
@@ -27,7 +30,7 @@ public final class RwLock<T> {
      * @return a future of the read guard
      */
     public Future<ReadGuard<T>> read() {
-        return semaphore.acquire(1).map(p -> new ReadGuard<>(this, p));
+        return semaphore.acquire(1, readWait).map(p -> new ReadGuard<>(this, p));
     }
 
     /**
@@ -37,7 +40,7 @@ public final class RwLock<T> {
      * @return a future of the write guard
      */
     public Future<WriteGuard<T>> write() {
-        return semaphore.acquire(MAX_READERS).map(p -> new WriteGuard<>(this, p));
+        return semaphore.acquire(MAX_READERS, writeWait).map(p -> new WriteGuard<>(this, p));
     }
 
     /** @return a read guard if available now without waiting, else {@code null} */
@@ -50,6 +53,21 @@ public final class RwLock<T> {
     public WriteGuard<T> tryWrite() {
         Semaphore.Permit p = semaphore.tryAcquire(MAX_READERS);
         return p == null ? null : new WriteGuard<>(this, p);
+    }
+
+    /**
+     * A snapshot for reports: {@code free}, {@code readers=n} or {@code write-locked} while nobody waits; with
+     * waiters, {@code locked, waiters} (a writer first in line holds the permits it has collected, so the readers
+     * cannot be counted then).
+     */
+    @Override
+    public String toString() {
+        int free = semaphore.availablePermits();
+        if (semaphore.hasWaiters()) {
+            return "RwLock[locked, waiters]";
+        }
+        String held = free == MAX_READERS ? "free" : free == 0 ? "write-locked" : "readers=" + (MAX_READERS - free);
+        return "RwLock[" + held + "]";
     }
 
     /**

@@ -161,7 +161,7 @@ public final class Semaphore {
      * @return a future of the permit; it fails with {@link ClosedException} if the semaphore is closed
      */
     public Future<Permit> acquire() {
-        return new Acquire(this, 1);
+        return new Acquire(this, 1, null);
     }
 
     /**
@@ -173,7 +173,20 @@ public final class Semaphore {
      * @throws IllegalArgumentException if {@code n} is out of range
      */
     public Future<Permit> acquire(int n) {
-        return new Acquire(this, Checks.checkInRange(n, 1, MAX_PERMITS, "n"));
+        return new Acquire(this, Checks.checkInRange(n, 1, MAX_PERMITS, "n"), null);
+    }
+
+    /**
+     * For the locks built on a semaphore: {@link #acquire(int)} that a task dump shows as waiting on {@code on}
+     * (whose {@code toString()} should say which operation of which lock waits), not on a bare semaphore.
+     */
+    Future<Permit> acquire(int n, Object on) {
+        return new Acquire(this, n, on);
+    }
+
+    /** @return whether anyone is queued right now (a snapshot, for descriptions) */
+    boolean hasWaiters() {
+        return head != null;
     }
 
     /**
@@ -357,6 +370,8 @@ public final class Semaphore {
         private static final int FAILED = 5;
 
         private final Semaphore sem;
+        /** What a task dump names as waited on; {@code null}: this acquire of the semaphore itself. */
+        private final Object on;
         final int needed;
         /** Guarded by the semaphore's lock while queued. */
         int remaining;
@@ -365,9 +380,20 @@ public final class Semaphore {
         private volatile int phase = INIT;
         volatile Waker waker;
 
-        Acquire(Semaphore sem, int needed) {
+        Acquire(Semaphore sem, int needed, Object on) {
             this.sem = sem;
             this.needed = needed;
+            this.on = on;
+        }
+
+        /** For task dumps (read racily from another thread). */
+        @Override
+        public String toString() {
+            if (on != null) {
+                return on.toString();
+            }
+            int collected = phase == QUEUED ? needed - remaining : 0;
+            return "Semaphore.acquire(" + needed + (collected > 0 ? ", collected " + collected : "") + ") on " + sem;
         }
 
         /** Under the lock: all permits collected. */
@@ -407,7 +433,7 @@ public final class Semaphore {
                     if (current == null || !current.willWake(w)) {
                         waker = w;
                     }
-                    return afterWait(); // re-check after publishing the waker (Dekker with assign)
+                    return afterWait(cx); // re-check after publishing the waker (Dekker with assign)
                 }
                 case GRANTED -> {
                     phase = DONE;
@@ -444,10 +470,11 @@ public final class Semaphore {
                 phase = DONE;
                 return Poll.ready(new Permit(sem, needed));
             }
+            cx.waitingOn(this);
             return Poll.pending();
         }
 
-        private Poll<Permit> afterWait() {
+        private Poll<Permit> afterWait(Context cx) {
             int p = phase;
             if (p == GRANTED) {
                 phase = DONE;
@@ -456,6 +483,7 @@ public final class Semaphore {
             if (p == FAILED) {
                 throw closed();
             }
+            cx.waitingOn(this);
             return Poll.pending();
         }
 

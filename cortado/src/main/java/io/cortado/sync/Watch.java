@@ -182,6 +182,12 @@ public final class Watch {
                     }
                     return null;
                 }
+
+                @Override
+                public String toString() {
+                    return "Watch.Receiver.changed[seen value " + seen / 2 + ", latest " + s.version / 2
+                            + (s.closed ? ", closed]" : "]");
+                }
             };
         }
     }

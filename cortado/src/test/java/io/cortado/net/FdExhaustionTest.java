@@ -46,10 +46,29 @@ class FdExhaustionTest extends RuntimeTestBase {
     @Test
     void runningOutOfDescriptorsIsAClearErrorAndTheServerRecovers(@org.junit.jupiter.api.io.TempDir Path dir)
             throws IOException, InterruptedException {
+        String out = runLimited(dir, FdExhaustionMain.class);
+        assertTrue(out.contains("OK opened="), out);
+        assertTrue(out.contains("too many open files (raise ulimit -n)"), out);
+    }
+
+    /**
+     * The retrying accept while descriptors are short ({@link AcceptBackoffMain}): failed accepts logged at most once
+     * a second with a count, few accepts tried per second, and every client queued meanwhile served once connections
+     * close (their released descriptors resume the paused accept).
+     */
+    @Test
+    void aRetryingAcceptBacksOffWhileOutOfDescriptorsAndServesTheBacklogAfter(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws IOException, InterruptedException {
+        String out = runLimited(dir, AcceptBackoffMain.class);
+        assertTrue(out.contains("OK filler=") && out.contains("served=" + AcceptBackoffMain.QUEUED), out);
+    }
+
+    /** Runs {@code main} in a child JVM limited to 256 descriptors; returns its output once it exited with 0. */
+    private static String runLimited(Path dir, Class<?> main) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = jarOfClasses(dir).toString();
         ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-                "ulimit -n 256 && exec \"$0\" -cp \"$1\" io.cortado.net.FdExhaustionMain", java, cp);
+                "ulimit -n 256 && exec \"$0\" -cp \"$1\" \"$2\"", java, cp, main.getName());
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out;
@@ -58,7 +77,6 @@ class FdExhaustionTest extends RuntimeTestBase {
         }
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child ended");
         assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("OK opened="), out);
-        assertTrue(out.contains("too many open files (raise ulimit -n)"), out);
+        return out;
     }
 }

@@ -9,7 +9,6 @@ import io.cortado.Poll;
 import io.cortado.net.TcpListener;
 import io.cortado.net.TcpStream;
 
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Function;
 
@@ -19,12 +18,14 @@ import java.util.function.Function;
  *
  * <p>One {@link #poll} does two jobs, each until it would wait:
  * <ol>
- *   <li>take every connection waiting in the listener's backlog and spawn a task serving it into the set;</li>
+ *   <li>take every connection waiting in the listener's backlog and spawn a task serving it into the set. Out of
+ *       descriptors (or buffers), {@code pollAcceptRetrying} pauses accepting until a socket closes or a short
+ *       back-off passes, and logs it at most once a second: retrying a failed accept at once would spin;</li>
  *   <li>take the connection tasks that ended out of the set ({@link JoinSet#joinNext()}), so it holds only live
  *       ones, and report those that failed.</li>
  * </ol>
- * Returning {@code Pending} is then safe: {@code pollAccept} and {@code joinNext} both registered this task's
- * waker, so a new connection or a connection task ending polls the loop again.
+ * Returning {@code Pending} is then safe: {@code pollAcceptRetrying} and {@code joinNext} both registered this
+ * task's waker, so a new connection, the end of an accept pause or a connection task ending polls the loop again.
  *
  * <p>{@link #cancel()} is the server's shutdown: the loop owns the listener, the set and the shared resources, so it
  * closes them all. A connection's failure (a reset peer) ends that connection only.
@@ -48,7 +49,7 @@ final class AcceptLoop implements Future<Void> {
     @Override
     public Poll<Void> poll(Context cx) {
         // 1. Accept until the backlog is empty (pollAccept returns null after registering our waker).
-        for (TcpStream s; (s = accept(cx)) != null; ) {
+        for (TcpStream s; (s = listener.pollAcceptRetrying(cx)) != null; ) {
             Future<?> handler;
             try {
                 handler = serve.apply(s);
@@ -70,21 +71,6 @@ final class AcceptLoop implements Future<Void> {
             }
         }
         return Poll.pending(); // a server runs until it is closed (cancelled)
-    }
-
-    private TcpStream accept(Context cx) {
-        try {
-            return listener.pollAccept(cx);
-        } catch (UncheckedIOException e) {
-            if (listener.isClosed()) {
-                throw e;
-            }
-            // This accept failed (e.g. too many open files); the listener is fine. Try again on the next poll
-            // rather than at once, so the live connections (which may free descriptors) get to run first.
-            System.err.println(name + ": accept failed: " + e.getCause());
-            cx.waker().wake();
-            return null;
-        }
     }
 
     /** The server closes: stop accepting, abort every connection (each closes its socket), close shared state. */

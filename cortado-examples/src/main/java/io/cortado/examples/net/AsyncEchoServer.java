@@ -29,7 +29,7 @@ public final class AsyncEchoServer {
     public static Future<Void> serve(TcpListener listener) {
         try {
             while (true) {
-                TcpStream conn = await(listener.accept());
+                TcpStream conn = await(listener.acceptRetrying()); // out of descriptors: pauses, not fails
                 Task.spawn(echo(conn));
             }
         } finally {

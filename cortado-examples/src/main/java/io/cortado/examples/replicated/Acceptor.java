@@ -9,7 +9,6 @@ import io.cortado.examples.net.Server;
 import io.cortado.net.TcpListener;
 import io.cortado.net.TcpStream;
 
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -32,16 +31,9 @@ final class Acceptor implements Future<Void> {
     @Override
     public Poll<Void> poll(Context cx) {
         for (; ; ) {
-            TcpStream s;
-            try {
-                s = listener.pollAccept(cx); // null after registering our waker: a new connection polls us again
-            } catch (UncheckedIOException e) {
-                if (listener.isClosed()) {
-                    throw e;
-                }
-                cx.waker().wake(); // this accept failed (e.g. out of descriptors): try again after the others ran
-                return Poll.pending();
-            }
+            // null after registering our waker: a new connection polls us again. Out of descriptors, the listener
+            // pauses accepting until a socket closes (or a short back-off passes) and logs it at most once a second.
+            TcpStream s = listener.pollAcceptRetrying(cx);
             if (s == null) {
                 return Poll.pending();
             }

@@ -38,6 +38,7 @@ public final class FromStage<T> implements Future<T> {
                 });
             }
             if (!stage.isDone()) {
+                cx.waitingOn(this);
                 return Poll.pending();
             }
         }
@@ -55,6 +56,12 @@ public final class FromStage<T> implements Future<T> {
         } catch (CancellationException e) {
             throw e;
         }
+    }
+
+    /** For task dumps. */
+    @Override
+    public String toString() {
+        return "CompletionStage " + stage;
     }
 
     /** Cancels the stage where it can be cancelled ({@link CompletableFuture#cancel}). */

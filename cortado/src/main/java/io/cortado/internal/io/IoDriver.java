@@ -1,5 +1,6 @@
 package io.cortado.internal.io;
 
+import io.cortado.Waker;
 import io.cortado.internal.sched.Parker;
 import io.cortado.internal.time.TimeDriver;
 
@@ -39,7 +40,15 @@ import java.util.function.Consumer;
  *       already parked without it re-parks in it (a Dekker pair on {@link #selector} and the driver's parker).</li>
  *   <li><b>Shutdown</b> closes every registration (their channels too: a socket belongs to the runtime that made
  *       it, and Java has no drop to close it otherwise) and then the selector; later registrations fail.</li>
+ *   <li><b>Released descriptors.</b> A closed registration's descriptor is freed by the next selection (rule 5), so
+ *       "a descriptor came free" is known only after one: every close counts itself ({@link #closes}) before it
+ *       makes a selection happen; a selection reads the count before it starts and, when it finished, knows every
+ *       close counted by then released. It then bumps {@link #releaseEpoch} and, if anyone waits for a release
+ *       (read after the bump), wakes them in its dispatch (rule 2). A waiter ({@link #awaitRelease}) queues itself,
+ *       then reads the epoch: a Dekker pair, so either it sees the bump or the selection sees it queued. A close
+ *       counted after a selection began is seen by the next one, which that close itself brings about.</li>
  * </ol>
+ * Guarded by {@code FdExhaustionTest} (rule 6: a paused accept resumes when a connection closes).
  */
 public final class IoDriver {
     private final TimeDriver time;
@@ -53,6 +62,16 @@ public final class IoDriver {
     private int[] eventDirs = new int[64];
     private int eventCount;
     private final Consumer<SelectionKey> collector = this::collect;
+    /** Rule 6: closed registrations, counted before their release is asked for. */
+    private final java.util.concurrent.atomic.AtomicLong closes = new java.util.concurrent.atomic.AtomicLong();
+    /** Rule 6: the close count a finished selection is known to have released; under {@link #selectLock}. */
+    private long closesReleased;
+    /** Rule 6: bumped after a selection that released descriptors. */
+    private volatile long releaseEpoch;
+    /** Rule 6: the next dispatch wakes {@link #releaseWaiters}; under {@link #selectLock}. */
+    private boolean releaseWakePending;
+    private final java.util.concurrent.ConcurrentLinkedQueue<ReleaseWaiter> releaseWaiters =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** @param time the time driver whose driver role also guards this reactor (rule 1) */
     public IoDriver(TimeDriver time) {
@@ -120,13 +139,15 @@ public final class IoDriver {
         }
         selectLock.lock(); // held by others only for a selectNow (rule 1)
         try {
+            long closedBefore = closes.get(); // rule 6
             selecting = true;
             try {
                 parker.select(sel, timeoutNanos, collector);
             } finally {
                 selecting = false;
             }
-            return eventCount;
+            released(closedBefore);
+            return eventCount + (releaseWakePending ? 1 : 0);
         } catch (IOException | ClosedSelectorException e) {
             return failed(e);
         } finally {
@@ -151,7 +172,9 @@ public final class IoDriver {
     /** Under {@link #selectLock}: collects without blocking, wakes the waiters, releases the lock. */
     private int selectNowAndUnlock(Selector sel) {
         try {
+            long closedBefore = closes.get(); // rule 6
             sel.selectNow(collector);
+            released(closedBefore);
             return dispatchLocked();
         } catch (IOException | ClosedSelectorException e) {
             return failed(e);
@@ -207,7 +230,61 @@ public final class IoDriver {
             events[i] = null;
             r.dispatch(eventDirs[i]);
         }
+        if (releaseWakePending) { // rule 6
+            releaseWakePending = false;
+            for (ReleaseWaiter w; (w = releaseWaiters.poll()) != null; ) {
+                w.queued = false;
+                Waker k = w.waker;
+                if (k != null) {
+                    k.wake();
+                }
+                n++;
+            }
+        }
         return n;
+    }
+
+    /** Rule 6, under {@link #selectLock} after a selection: the closes counted before it are released. */
+    private void released(long closedBefore) {
+        if (closedBefore != closesReleased) {
+            closesReleased = closedBefore;
+            releaseEpoch = releaseEpoch + 1; // only selections write it, under the lock
+            if (!releaseWaiters.isEmpty()) { // read after the bump: Dekker with awaitRelease
+                releaseWakePending = true;
+            }
+        }
+    }
+
+    /** @return the count of selections that released closed descriptors (rule 6); compare with a later read */
+    public long releaseEpoch() {
+        return releaseEpoch;
+    }
+
+    /**
+     * Rule 6: asks for {@code waiter}'s waker to be woken after the next selection that releases a descriptor.
+     *
+     * @param waiter the caller's node (queued once until a dispatch takes it out)
+     * @param waker  the waker to wake
+     * @param epoch  what {@link #releaseEpoch()} said when the caller found itself short of descriptors
+     * @return {@code true} if descriptors were released since then (retry now; the waiter may still be woken once)
+     */
+    public boolean awaitRelease(ReleaseWaiter waiter, Waker waker, long epoch) {
+        waiter.waker = waker;
+        if (!waiter.queued) {
+            waiter.queued = true;
+            releaseWaiters.add(waiter);
+        }
+        return releaseEpoch != epoch; // after queuing: Dekker with released()
+    }
+
+    /**
+     * One task's wish to be woken when a descriptor is released (rule 6), for code that cannot proceed until one is
+     * (an accept that failed with too many open files). Reused across waits; driven by one task at a time.
+     */
+    public static final class ReleaseWaiter {
+        volatile Waker waker;
+        /** Whether it is in the queue; set by the waiter, cleared by the dispatch that takes it out. */
+        volatile boolean queued;
     }
 
     /** Rule 3: wakes the thread blocked in the selector, if one is, so it applies a changed interest set. */
@@ -261,6 +338,7 @@ public final class IoDriver {
      * accepting at once.
      */
     void deregistered() {
+        closes.incrementAndGet(); // rule 6: counted before the selection that releases it is brought about
         if (selecting) {
             wakeIfSelecting();
         } else {

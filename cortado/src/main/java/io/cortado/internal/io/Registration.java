@@ -181,6 +181,11 @@ public final class Registration {
         }
     }
 
+    /** @return the reactor this registration belongs to, or {@code null} if unattached */
+    public IoDriver driver() {
+        return driver;
+    }
+
     /** @return whether {@link #close} ran */
     public boolean isClosed() {
         return (ready & CLOSED) != 0;
