@@ -277,6 +277,11 @@ public final class Mpsc {
             }
         }
 
+        /** What a task dump shows for a bounded send or reserve waiting for room. */
+        Object fullWaiter() {
+            return new Described(() -> "Mpsc send: the channel is full (capacity " + permits + ")");
+        }
+
         /** A bounded send gave its permit back unused: after a receiver close, the receiver may wait for it (6). */
         void permitReturned() {
             if (rxClosed) {
@@ -477,7 +482,7 @@ public final class Mpsc {
          */
         public Future<Reservation<T>> reserve() {
             begin(); // carried by the reservation until it sends or is closed (rule 4)
-            Future<Semaphore.Permit> acquire = chan.capacity.acquire();
+            Future<Semaphore.Permit> acquire = chan.capacity.acquire(1, chan.fullWaiter());
             Sender<T> self = this;
             return new Future<>() {
                 private boolean settled;
@@ -598,7 +603,7 @@ public final class Mpsc {
                 if (r < 0) {
                     return fail();
                 }
-                acquire = chan.capacity.acquire();
+                acquire = chan.capacity.acquire(1, chan.fullWaiter());
             }
             Poll<Semaphore.Permit> r;
             try {
