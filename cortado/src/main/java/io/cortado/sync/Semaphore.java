@@ -34,7 +34,9 @@ import java.lang.invoke.VarHandle;
  *   <li><b>Cancel safety.</b> A cancelled acquire unlinks itself and gives back the permits it had collected; a
  *       cancelled acquire that had already been granted gives them all back. Either way the next waiter is served.
  *       Only a completed acquire owns permits, through its {@link Permit}.</li>
- *   <li><b>Close</b> sets CLOSED and fails every waiter; later acquires fail at once. Releases still count.</li>
+ *   <li><b>Close</b> sets CLOSED and fails every waiter; later acquires fail at once. Releases still count, but
+ *       from the moment CLOSED is set no waiter is handed a permit (a waiter linked before the closer took the lock
+ *       waits to be failed): a bounded {@link Mpsc} channel relies on it to end after a receiver close.</li>
  * </ol>
  * Guarded by {@code SemaphoreTest} (fairness, cancellation at every stage, close), {@code SemaphoreLincheckTest}
  * and {@code SyncStressTest}.
@@ -141,10 +143,13 @@ public final class Semaphore {
         }
     }
 
-    /** Takes up to {@code want} free permits (rules 2, 3); returns how many. */
+    /** Takes up to {@code want} free permits for a waiter (rules 2, 3); none once closed (rule 5). */
     private int takeUpTo(int want) {
         for (; ; ) {
             int s = state;
+            if ((s & CLOSED) != 0) {
+                return 0; // the closer fails every waiter once it has the lock
+            }
             int take = Math.min(s >>> 1, want);
             if (take == 0) {
                 return 0;
