@@ -360,17 +360,19 @@ class MpscCloseLincheckTest {
         return Math.max(1, Integer.getInteger("cortado.stress.scale", 1) / 4);
     }
 
+    /**
+     * Each written scenario in a run of its own, model checked and stressed; then random scenarios over the same
+     * operations.
+     */
     private static void check(Class<?> c, LincheckScenario... scenarios) {
-        ModelCheckingOptions mc = new ModelCheckingOptions().iterations(2 * scale()).invocationsPerIteration(400)
-                .threads(3).actorsPerThread(2);
-        StressOptions stress = new StressOptions().iterations(2 * scale()).invocationsPerIteration(400)
-                .threads(3).actorsPerThread(2);
         for (LincheckScenario s : scenarios) {
-            mc.addCustomScenario(s.build());
-            stress.addCustomScenario(s.build());
+            new ModelCheckingOptions().iterations(1).invocationsPerIteration(120 * scale())
+                    .addCustomScenario(s.build()).check(c);
+            new StressOptions().iterations(1).invocationsPerIteration(120 * scale())
+                    .addCustomScenario(s.build()).check(c);
         }
-        mc.check(c);
-        stress.check(c);
+        new ModelCheckingOptions().iterations(scale()).invocationsPerIteration(150).threads(3).actorsPerThread(2)
+                .check(c);
     }
 
     @Test
