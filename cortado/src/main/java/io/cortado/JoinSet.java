@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A join set belongs to one task: spawn, join and abort from that task (or thread). Members run anywhere.
  *
+ * <p>Guarded by {@code JoinSetLincheckTest} (joinNext, abort and close racing completions on other threads).
+ *
  * @param <T> the output type of the members
  */
 public final class JoinSet<T> implements AutoCloseable {

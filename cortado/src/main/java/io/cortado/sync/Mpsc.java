@@ -46,20 +46,24 @@ import java.util.Objects;
  *   <li><b>Receiver close</b> closes the semaphore (waiting senders fail) and makes every later send fail with a
  *       {@link ClosedException} that hands the value back; what is buffered can still be received, and then the
  *       stream ends, whatever senders are still open (close, then drain: Tokio's way to stop a consumer without
- *       losing a message).</li>
+ *       losing a message). The close may come from another task than the receiving one: it writes the closed
+ *       state, then reads the receiver's waker and wakes it; a waiting {@code recv} wrote its waker before it
+ *       looked for the end, so it either sees the close or is woken (as rule 2).</li>
  *   <li><b>Sends in flight at a receiver close.</b> A send is counted before it pushes, and the count drops only
  *       when the receiver takes the message: bounded, the permit it took from the semaphore (given back by the
  *       receiver's take, or by the send itself if it is cancelled before it pushes); unbounded, a message count in
  *       one word with the CLOSED bit ({@code messages << 1 | CLOSED}), raised by a CAS that fails once CLOSED is
  *       set. A send that was counted before the close always pushes; one that was not fails with
  *       {@link ClosedException}: never both, never neither. After the close the receiver reports the end only when
- *       the count is back to zero (all permits home; no message counted), so every counted message is received
- *       first; a permit given back unused after the close wakes the receiver, which may be waiting for it.</li>
+ *       the count is back to zero (the semaphore closed, then all permits home; no message counted), so every
+ *       counted message is received first; a permit given back unused after the close wakes the receiver, which
+ *       may be waiting for it.</li>
  *   <li><b>Unbounded end by senders.</b> An unbounded channel whose senders are all closed ends when the receiver
  *       moves the count from exactly zero to CLOSED; a send racing the close of its own sender is thus either
  *       counted first (and received) or fails with {@link ClosedException}.</li>
  * </ol>
- * Guarded by {@code ChannelTest}, {@code SyncLincheckTest} and {@code SyncStressTest}.
+ * Guarded by {@code ChannelTest}, {@code SyncLincheckTest}, {@code SyncStressTest} and
+ * {@code MpscCloseLincheckTest}.
  */
 public final class Mpsc {
     private Mpsc() {
@@ -241,13 +245,17 @@ public final class Mpsc {
             }
         }
 
-        /** The receiver's close (rule 5). */
+        /** The receiver's close (rule 5); it wakes a {@code recv} waiting on another task, which may now end. */
         void closeRx() {
             rxClosed = true;
             if (capacity != null) {
                 capacity.close();
             } else {
                 COUNT.getAndBitwiseOr(this, COUNT_CLOSED);
+            }
+            Waker w = rxWaker;
+            if (w != null) {
+                w.wake();
             }
         }
 
@@ -258,7 +266,7 @@ public final class Mpsc {
          */
         boolean ended() {
             if (capacity != null) {
-                return senders == 0 || (rxClosed && capacity.availablePermits() == permits);
+                return senders == 0 || allPermitsHomeAfterClose();
             }
             for (; ; ) {
                 long c = count;
@@ -282,6 +290,14 @@ public final class Mpsc {
             return new Described(() -> "Mpsc send: the channel is full (capacity " + permits + ")");
         }
 
+        /**
+         * Bounded, rule 6: the semaphore is closed (not merely {@link #rxClosed}: until the closer's CAS no acquire
+         * is refused) and every permit is home; from the CAS on no permit can be taken again, so this stays true.
+         */
+        private boolean allPermitsHomeAfterClose() {
+            return capacity.isClosed() && capacity.availablePermits() == permits;
+        }
+
         /** A bounded send gave its permit back unused: after a receiver close, the receiver may wait for it (6). */
         void permitReturned() {
             if (rxClosed) {
@@ -302,7 +318,7 @@ public final class Mpsc {
                 return false;
             }
             if (capacity != null) {
-                return senders == 0 || (rxClosed && capacity.availablePermits() == permits);
+                return senders == 0 || allPermitsHomeAfterClose();
             }
             long c = count;
             return c == COUNT_CLOSED || (c == 0 && senders == 0);

@@ -23,9 +23,9 @@ import java.lang.invoke.VarHandle;
  * <ol>
  *   <li><b>Fast path.</b> An acquire with nobody queued takes permits with one CAS on the state.</li>
  *   <li><b>Queueing.</b> Otherwise the acquirer links itself at the tail (under the lock), then, if it is first in
- *       line, takes whatever is free (up to what it needs) from the state; it keeps waiting for the rest. So free permits and queued
- *       waiters do not stay side by side: while anyone waits, the state holds no more permits than the first
- *       waiter still needs, and a newcomer queues behind (fairness).</li>
+ *       line, takes whatever is free (up to what it needs) from the state; it keeps waiting for the rest. So free
+ *       permits and queued waiters do not stay side by side: while anyone waits, the state holds no more permits
+ *       than the first waiter still needs, and a newcomer queues behind (fairness).</li>
  *   <li><b>Release</b> adds the permits to the state (CAS), then, if the list is not empty (volatile read), takes
  *       the lock and hands permits out from the state to waiters in order; a waiter that has all it needs is
  *       unlinked, marked granted (volatile) and woken after the lock is released. Rules 2 and 3 are a Dekker pair
@@ -34,10 +34,12 @@ import java.lang.invoke.VarHandle;
  *   <li><b>Cancel safety.</b> A cancelled acquire unlinks itself and gives back the permits it had collected; a
  *       cancelled acquire that had already been granted gives them all back. Either way the next waiter is served.
  *       Only a completed acquire owns permits, through its {@link Permit}.</li>
- *   <li><b>Close</b> sets CLOSED and fails every waiter; later acquires fail at once. Releases still count.</li>
+ *   <li><b>Close</b> sets CLOSED and fails every waiter; later acquires fail at once. Releases still count, but
+ *       from the moment CLOSED is set no waiter is handed a permit (a waiter linked before the closer took the lock
+ *       waits to be failed): a bounded {@link Mpsc} channel relies on it to end after a receiver close.</li>
  * </ol>
- * Guarded by {@code SemaphoreTest} (fairness, cancellation at every stage, close), {@code SemaphoreLincheckTest}
- * and {@code SyncStressTest}.
+ * Guarded by {@code SemaphoreTest} (fairness, cancellation at every stage, close), {@code SemaphoreLincheckTest},
+ * {@code SyncStressTest} and {@code MpscCloseLincheckTest} (no permit handed to a waiter after close).
  */
 public final class Semaphore {
     /** The most permits a semaphore can hold. */
@@ -141,10 +143,13 @@ public final class Semaphore {
         }
     }
 
-    /** Takes up to {@code want} free permits (rules 2, 3); returns how many. */
+    /** Takes up to {@code want} free permits for a waiter (rules 2, 3); none once closed (rule 5). */
     private int takeUpTo(int want) {
         for (; ; ) {
             int s = state;
+            if ((s & CLOSED) != 0) {
+                return 0; // the closer fails every waiter once it has the lock
+            }
             int take = Math.min(s >>> 1, want);
             if (take == 0) {
                 return 0;
