@@ -208,4 +208,22 @@ class PrimitivesTest extends RuntimeTestBase {
             assertEquals(100, rt.blockOn(worker));
         }
     }
+
+    @Test
+    void mutexIsLockedWhileAGuardIsHeldAndNotAfter() {
+        Mutex<String> m = new Mutex<>("v");
+        assertFalse(m.isLocked());
+        Mutex.Guard<String> g = m.tryLock();
+        assertTrue(g != null && m.isLocked(), "held by a guard");
+        TestWaker w = new TestWaker();
+        Future<Mutex.Guard<String>> waiting = m.lock();
+        assertFalse(waiting.poll(w.context()).isReady());
+        g.close();
+        assertEquals(1, w.wakes(), "the release hands the lock to the waiter");
+        assertTrue(m.isLocked(), "still locked: the waiter was granted it");
+        Mutex.Guard<String> g2 = waiting.poll(w.context()).value();
+        assertEquals("v", g2.get());
+        g2.close();
+        assertFalse(m.isLocked(), "free once every guard is closed");
+    }
 }

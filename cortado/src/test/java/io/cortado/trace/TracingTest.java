@@ -111,6 +111,23 @@ class TracingTest extends SubscriberTestBase {
     }
 
     @Test
+    void subscriberIsTheInstalledOneAndANoOpOtherwise() throws Exception {
+        Subscriber none = Tracing.subscriber();
+        assertTrue(none != null && !(none instanceof Recorder), "nothing installed: the no-op subscriber");
+        assertFalse(Tracing.isOn(Level.ERROR));
+        Recorder r = new Recorder(Level.INFO);
+        AutoCloseable outer = Tracing.install(r);
+        assertSame(r, Tracing.subscriber());
+        Recorder inner = new Recorder(Level.TRACE);
+        AutoCloseable nested = Tracing.install(inner);
+        assertSame(inner, Tracing.subscriber());
+        nested.close();
+        assertSame(r, Tracing.subscriber(), "closing restores the previous one");
+        outer.close();
+        assertSame(none, Tracing.subscriber(), "and then the no-op one");
+    }
+
+    @Test
     void withNoSubscriberNothingIsProducedAndSpansAreNone() {
         assertFalse(Tracing.isOn(Level.ERROR));
         Span s = LOG.span(Level.ERROR, "x");
