@@ -459,4 +459,38 @@ abstract class TaskBehaviourTest extends RuntimeTestBase {
         t.join();
         assertEquals("woken", v);
     }
+
+    @Test
+    void detachAllEmptiesTheSetAndLetsItsMembersRunOn() {
+        Probe<Integer> a = new Probe<>();
+        Probe<Integer> b = new Probe<>();
+        AbortHandle[] handles = new AbortHandle[2];
+        int sizeAfter = rt.blockOn(Futures.lazy(() -> {
+            JoinSet<Integer> set = new JoinSet<>();
+            handles[0] = set.spawn(a);
+            handles[1] = set.spawn(b);
+            set.detachAll();
+            int size = set.size();
+            return yieldUntil(() -> a.polls() > 0 && b.polls() > 0).map(v -> {
+                set.close(); // closing the set no longer reaches them
+                a.complete(1);
+                b.complete(2);
+                return size;
+            }).then(n -> yieldUntil(() -> handles[0].isFinished() && handles[1].isFinished()).map(v -> n));
+        }).then(f -> f));
+        assertEquals(0, sizeAfter, "detached members leave the set");
+        assertEquals(0, a.cancels(), "detached, not aborted: they ran to completion");
+        assertEquals(0, b.cancels());
+    }
+
+    /** Yields (wakes itself) until {@code condition} holds: other tasks run meanwhile, on either flavour. */
+    private static Future<Void> yieldUntil(java.util.function.BooleanSupplier condition) {
+        return cx -> {
+            if (condition.getAsBoolean()) {
+                return Poll.ready(null);
+            }
+            cx.waker().wake();
+            return Poll.pending();
+        };
+    }
 }

@@ -51,17 +51,28 @@ class ExamplesTest {
 
     /** From the package documentation. */
     @CortadoTest(flavor = CortadoTest.Flavor.MULTI_THREAD, workers = 4, timeoutSeconds = 10)
-    Future<Integer> fansOut() {
+    Future<Void> fansOut() {
         List<JoinHandle<Integer>> parts = IntStream.range(0, 100)
                 .mapToObj(i -> Task.spawn(Futures.lazy(() -> i))).toList();
-        return Futures.joinAll(parts).map(values -> values.stream().mapToInt(Integer::intValue).sum());
+        return Futures.joinAll(parts).map(values -> {
+            assertEquals(IntStream.range(0, 100).boxed().toList(), values, "every part's value, in spawn order");
+            assertEquals(99 * 100 / 2, values.stream().mapToInt(Integer::intValue).sum());
+            return null;
+        });
     }
 
     /** From {@link AsyncAssertions}' class comment: on a paused clock the limit costs no real time. */
     @CortadoTest(startPaused = true)
-    Future<String> answersInTime() {
+    Future<Void> answersInTime(Clock clock) {
+        Instant start = clock.now();
         return AsyncAssertions.assertCompletesWithin(Duration.ofSeconds(5),
-                Sleep.sleep(Duration.ofSeconds(3)).map(v -> "answer"));
+                Sleep.sleep(Duration.ofSeconds(3)).map(v -> "answer")).map(answer -> {
+                    assertEquals("answer", answer, "the answer of the future it limits");
+                    Duration took = Duration.between(start, clock.now());
+                    assertTrue(took.compareTo(Duration.ofSeconds(3)) >= 0 && took.compareTo(Duration.ofSeconds(5)) < 0,
+                            "completes when the sleep does, before the limit: " + took);
+                    return null;
+                });
     }
 
     /** Sockets on both flavours: the runtime's selector and the connection's descriptors are all gone after. */

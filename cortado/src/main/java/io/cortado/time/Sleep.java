@@ -105,7 +105,8 @@ public final class Sleep implements Future<Void> {
 
     /** @return whether the deadline has passed (the sleep completes at its next poll) */
     public boolean isElapsed() {
-        return entry.isFired() || driver.nanos() >= deadlineNanos;
+        // a fired entry counts only while registered: a completed sleep reset to a later deadline has not elapsed
+        return (registered && entry.isFired()) || driver.nanos() >= deadlineNanos;
     }
 
     /**

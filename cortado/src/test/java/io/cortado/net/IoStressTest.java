@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The reactor under many threads: clients and echo handlers spread over four workers, stolen between them, with
@@ -34,6 +35,10 @@ class IoStressTest extends RuntimeTestBase {
         private ByteBuffer in;
         private int done;
         private int yields;
+        /** Polls that ended waiting for the echo (the reactor must wake them): read after the task's join. */
+        int readWaits;
+        /** Threads that polled this client. */
+        final java.util.Set<String> threads = new java.util.HashSet<>();
 
         PingPong(TcpStream s, long seed, int rounds) {
             this.s = s;
@@ -43,6 +48,7 @@ class IoStressTest extends RuntimeTestBase {
 
         @Override
         public Poll<Integer> poll(Context cx) {
+            threads.add(Thread.currentThread().getName());
             for (; ; ) {
                 if (out == null) {
                     if (done == rounds) {
@@ -69,6 +75,7 @@ class IoStressTest extends RuntimeTestBase {
                     }
                 }
                 if (in.hasRemaining()) {
+                    readWaits++;
                     return Poll.pending();
                 }
                 if (!java.util.Arrays.equals(out.array(), in.array())) {
@@ -94,16 +101,27 @@ class IoStressTest extends RuntimeTestBase {
             AtomicInteger accepted = new AtomicInteger();
             rt.spawn(NetSupport.echoServer(l, accepted));
             List<JoinHandle<Integer>> all = new ArrayList<>();
+            List<PingPong> pingPongs = java.util.Collections.synchronizedList(new ArrayList<>());
             for (int i = 0; i < clients; i++) {
                 long seed = i;
-                all.add(rt.spawn(TcpStream.connect(l.localAddress()).then(s -> new PingPong(s, seed, rounds))));
+                all.add(rt.spawn(TcpStream.connect(l.localAddress()).then(s -> {
+                    PingPong p = new PingPong(s, seed, rounds);
+                    pingPongs.add(p);
+                    return p;
+                })));
             }
-            int total = 0;
             for (JoinHandle<Integer> h : all) {
-                total += rt.blockOn(h);
+                assertEquals(rounds, rt.blockOn(h), "every round's echo came back intact");
             }
-            assertEquals(clients * rounds, total);
             assertEquals(clients, accepted.get());
+            // what the test exists for must have happened: clients waited for the reactor's wake-ups, and moved
+            // between workers while doing so
+            long waits = pingPongs.stream().mapToLong(p -> p.readWaits).sum();
+            long migrated = pingPongs.stream().filter(p -> p.threads.size() >= 2).count();
+            long threads = pingPongs.stream().flatMap(p -> p.threads.stream()).distinct().count();
+            assertTrue(waits >= clients, "clients waited for echoes " + waits + " times");
+            assertTrue(migrated >= 1 && threads >= 2,
+                    migrated + " clients polled on more than one worker, " + threads + " workers in all");
             l.close();
         }
     }

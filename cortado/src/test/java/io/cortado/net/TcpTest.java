@@ -95,17 +95,26 @@ class TcpTest extends RuntimeTestBase {
         try (AsyncRuntime rt = runtime("multi")) {
             // backlog 1, never accepted: once the accept queue is full the kernel drops further SYNs
             TcpListener l = TcpListener.bind(rt.handle(), ANY_LOOPBACK, 1);
+            // a loopback connect with room in the queue completes at once: a limit of a second is never reached
+            Duration limit = Duration.ofSeconds(1);
             List<TcpStream> filler = new ArrayList<>();
             UncheckedIOException e = null;
+            long waited = 0;
             for (int i = 0; i < 16 && e == null; i++) {
+                long t0 = System.nanoTime();
                 try {
-                    filler.add(rt.blockOn(TcpStream.connect(l.localAddress(), Duration.ofMillis(200))));
+                    filler.add(rt.blockOn(TcpStream.connect(l.localAddress(), limit)));
                 } catch (UncheckedIOException timedOut) {
                     e = timedOut;
+                    waited = System.nanoTime() - t0;
                 }
             }
             assertTrue(e != null, "the accept queue never filled");
             assertInstanceOf(SocketTimeoutException.class, e.getCause());
+            assertFalse(filler.isEmpty(), "connects with room in the accept queue succeed: the limit only ends "
+                    + "a connect that gets no answer");
+            // the timer's clock may lag the wall clock by a tick: allow a tenth
+            assertTrue(waited >= limit.toNanos() * 9 / 10, "timed out after " + waited + " ns, before its limit");
             filler.forEach(TcpStream::close);
             l.close();
         }
@@ -269,14 +278,28 @@ class TcpTest extends RuntimeTestBase {
     }
 
     @Test
-    void aCancelledAcceptLosesNoConnection() {
+    void aCancelledAcceptLosesNoConnection() throws java.io.IOException {
         try (AsyncRuntime rt = runtime("multi")) {
             TcpListener l = TcpListener.bind(rt.handle(), ANY_LOOPBACK, 16);
-            // an accept that loses a race against a timer is cancelled; the next accept gets the connection
-            var first = rt.blockOn(Futures.select(l.accept(), Sleep.sleep(rt.handle().clock(), Duration.ofMillis(10))));
-            assertTrue(first.isRight(), "nobody connected yet");
+            // an accept waits, a client connects and wakes it, and it is cancelled before it could take the
+            // connection (a select's loser): the connection stays in the backlog for the next accept
+            Future<TcpStream> loser = l.accept();
+            io.cortado.testing.TestWaker w = new io.cortado.testing.TestWaker();
+            assertFalse(loser.poll(w.context()).isReady(), "nobody connected yet");
+            try (java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(l.localAddress())) {
+                awaitCondition(() -> w.wakes() > 0, "the connection wakes the waiting accept");
+                loser.cancel();
+                TcpStream s = rt.blockOn(io.cortado.time.Timeout.timeout(rt.handle().clock(), Duration.ofSeconds(10),
+                        l.accept()));
+                assertEquals(client.getLocalAddress(), s.peerAddress(), "the next accept gets that connection");
+                s.close();
+            }
+            // the same through select: the accept loses to a timer that is already due
+            var first = rt.blockOn(Futures.select(l.accept(), Sleep.sleep(rt.handle().clock(), Duration.ZERO)));
+            assertTrue(first.isRight(), "nobody connected: the timer wins");
             TcpStream c = rt.blockOn(TcpStream.connect(l.localAddress()));
             TcpStream s = rt.blockOn(l.accept());
+            assertEquals(c.localAddress(), s.peerAddress());
             s.close();
             c.close();
             l.close();
@@ -329,17 +352,29 @@ class TcpTest extends RuntimeTestBase {
             rt.spawn(echoServer(l, new AtomicInteger()));
             // a client that writes and never reads: the echo fills both socket buffers and its writer waits
             TcpStream stalled = rt.blockOn(TcpStream.connect(l.localAddress()));
-            UncheckedIOException timeout = null;
-            try {
-                rt.blockOn(io.cortado.time.Timeout.timeout(rt.handle().clock(), Duration.ofMillis(300),
-                        stalled.writeAll(ByteBuffer.allocate(64 << 20))));
-            } catch (io.cortado.time.TimeoutException e) {
-                timeout = new UncheckedIOException(new java.io.IOException(e));
-            }
-            assertTrue(timeout != null, "64 MiB into a peer that does not read must stall");
+            ByteBuffer big = ByteBuffer.allocate(64 << 20);
+            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            AtomicInteger waits = new AtomicInteger();
+            JoinHandle<Void> writer = rt.spawn(cx -> {
+                while (big.hasRemaining()) {
+                    int n = stalled.pollWrite(cx, big);
+                    if (n == io.cortado.io.AsyncRead.PENDING) {
+                        waits.incrementAndGet();
+                        return io.cortado.Poll.pending();
+                    }
+                    written.addAndGet(n);
+                }
+                return io.cortado.Poll.ready(null);
+            });
+            awaitCondition(() -> waits.get() > 0, "the writer waits: the peer's buffers are full");
+            assertTrue(written.get() > 0 && written.get() < big.capacity(), "written before stalling: " + written);
+            // while that writer waits, another client is served
             byte[] reply = rt.blockOn(TcpStream.connect(l.localAddress()).then(s -> NetSupport.closing(
                     roundTrip(s, bytes("still here")), s)));
             assertArrayEquals(bytes("still here"), reply);
+            assertFalse(writer.isFinished(), "the stalled writer still waits");
+            writer.abort();
+            assertThrows(io.cortado.JoinException.class, () -> rt.blockOn(writer));
             stalled.close();
             l.close();
         }

@@ -142,4 +142,23 @@ class UdpUnixTest extends RuntimeTestBase {
             proxy.close();
         }
     }
+
+    @Test
+    void sendingToABroadcastAddressNeedsSetBroadcast() {
+        // Linux refuses a datagram to a broadcast address (EACCES) unless SO_BROADCAST is on; loopback's
+        // 127.255.255.255 needs no network
+        SocketAddress broadcast = new java.net.InetSocketAddress("127.255.255.255", 9);
+        try (AsyncRuntime rt = TcpTest.runtime("current")) {
+            UdpSocket a = UdpSocket.bind(rt.handle(), ANY_LOOPBACK);
+            UncheckedIOException off = assertThrows(UncheckedIOException.class,
+                    () -> rt.blockOn(a.sendTo(ByteBuffer.wrap(new byte[]{1}), broadcast)), "broadcast is off");
+            assertTrue(off.getCause().getMessage().contains("ermission"), off.getCause().getMessage());
+            a.setBroadcast(true);
+            assertEquals(1, rt.blockOn(a.sendTo(ByteBuffer.wrap(new byte[]{1}), broadcast)), "broadcast is on");
+            a.setBroadcast(false);
+            assertThrows(UncheckedIOException.class,
+                    () -> rt.blockOn(a.sendTo(ByteBuffer.wrap(new byte[]{1}), broadcast)), "off again");
+            a.close();
+        }
+    }
 }

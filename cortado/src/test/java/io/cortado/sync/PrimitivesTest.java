@@ -113,31 +113,44 @@ class PrimitivesTest extends RuntimeTestBase {
         try (AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(2).startPaused(true).build()) {
             OnceCell<String> cell = new OnceCell<>();
             AtomicInteger runs = new AtomicInteger();
+            AtomicInteger waited = new AtomicInteger();
+            Oneshot.Channel<Boolean> gate = Oneshot.channel();
+            // caller 0 initialises first, and its initialiser fails only once the 49 others all wait on the cell
+            JoinHandle<String> first = rt.spawn(Futures.lazy(() -> cell.getOrInit(() -> {
+                runs.incrementAndGet();
+                return gate.receiver().<String>map(v -> {
+                    throw new IllegalStateException("first initialiser fails");
+                });
+            })).then(f -> f));
+            awaitCondition(() -> runs.get() == 1, "the first initialiser runs");
             List<JoinHandle<String>> hs = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
+            for (int i = 1; i < 50; i++) {
                 int me = i;
-                hs.add(rt.spawn(Futures.lazy(() -> cell.getOrInit(() -> {
+                Future<String> get = cell.getOrInit(() -> {
                     runs.incrementAndGet();
-                    if (me == 0) {
-                        return Futures.failed(new IllegalStateException("first initialiser fails"));
-                    }
                     return Sleep.sleep(Duration.ofMillis(10)).map(v -> "from " + me);
-                })).then(f -> f)));
+                });
+                boolean[] counted = {false};
+                hs.add(rt.spawn(cx -> {
+                    Poll<String> p = get.poll(cx);
+                    if (!p.isReady() && !counted[0]) {
+                        counted[0] = true;
+                        waited.incrementAndGet();
+                    }
+                    return p;
+                }));
             }
-            String value = null;
-            int failed = 0;
+            awaitCondition(() -> waited.get() == 49, "every other caller waits while the first initialiser runs");
+            assertEquals(1, runs.get(), "no second initialiser while one runs");
+            gate.sender().send(true);
+            assertThrows(io.cortado.JoinException.class, () -> rt.blockOn(first), "the failing initialiser's caller");
+            java.util.Set<String> values = new java.util.HashSet<>();
             for (JoinHandle<String> h : hs) {
-                try {
-                    String v = rt.blockOn(h);
-                    assertTrue(value == null || value.equals(v), "every caller gets the same value");
-                    value = v;
-                } catch (io.cortado.JoinException e) {
-                    failed++;
-                }
+                values.add(rt.blockOn(h)); // no other caller fails: one of them initialises again
             }
-            assertTrue(failed <= 1, "only the failing initialiser's caller fails");
-            assertTrue(runs.get() <= 2, "one failed initialiser at most, then exactly one that succeeded");
-            assertEquals(value, cell.get());
+            assertEquals(2, runs.get(), "one failed initialiser, then exactly one that succeeded");
+            assertEquals(1, values.size(), "every caller gets the same value: " + values);
+            assertEquals(values.iterator().next(), cell.get());
             assertFalse(cell.trySet("other"));
         }
     }
@@ -194,5 +207,23 @@ class PrimitivesTest extends RuntimeTestBase {
             stop.cancel();
             assertEquals(100, rt.blockOn(worker));
         }
+    }
+
+    @Test
+    void mutexIsLockedWhileAGuardIsHeldAndNotAfter() {
+        Mutex<String> m = new Mutex<>("v");
+        assertFalse(m.isLocked());
+        Mutex.Guard<String> g = m.tryLock();
+        assertTrue(g != null && m.isLocked(), "held by a guard");
+        TestWaker w = new TestWaker();
+        Future<Mutex.Guard<String>> waiting = m.lock();
+        assertFalse(waiting.poll(w.context()).isReady());
+        g.close();
+        assertEquals(1, w.wakes(), "the release hands the lock to the waiter");
+        assertTrue(m.isLocked(), "still locked: the waiter was granted it");
+        Mutex.Guard<String> g2 = waiting.poll(w.context()).value();
+        assertEquals("v", g2.get());
+        g2.close();
+        assertFalse(m.isLocked(), "free once every guard is closed");
     }
 }

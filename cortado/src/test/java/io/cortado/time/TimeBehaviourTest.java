@@ -149,18 +149,67 @@ abstract class TimeBehaviourTest extends RuntimeTestBase {
 
     @Test
     void advanceFiresExactlyWhatIsDue() {
-        Probe<Void> unused = new Probe<>();
         Sleep s = Sleep.sleep(clock(), Duration.ofMillis(10));
+        Sleep later = Sleep.sleep(clock(), Duration.ofMillis(11)); // one tick after: not due when s is
         io.cortado.testing.TestWaker w = new io.cortado.testing.TestWaker();
+        io.cortado.testing.TestWaker wLater = new io.cortado.testing.TestWaker();
         io.cortado.Context cx = io.cortado.Context.of(w);
         assertFalse(s.poll(cx).isReady());
+        assertFalse(later.poll(wLater.context()).isReady());
         clock().advance(Duration.ofMillis(9));
         assertEquals(0, w.wakes());
         assertFalse(s.poll(cx).isReady());
         clock().advance(Duration.ofMillis(1));
         assertEquals(1, w.wakes(), "woken when the clock reaches the deadline");
         assertTrue(s.poll(cx).isReady());
-        assertEquals(0, unused.polls());
+        assertEquals(0, wLater.wakes(), "a timer due a millisecond later is not fired");
+        assertFalse(later.poll(wLater.context()).isReady());
+        clock().advance(Duration.ofMillis(1));
+        assertEquals(1, wLater.wakes());
+        assertTrue(later.poll(wLater.context()).isReady());
+    }
+
+    @Test
+    void aSleepKnowsItsDeadlineAndWhetherItElapsed() {
+        Instant t0 = clock().now();
+        Sleep s = Sleep.sleep(clock(), Duration.ofMillis(10));
+        assertEquals(t0.plusMillis(10), s.deadline());
+        assertFalse(s.isElapsed());
+        io.cortado.testing.TestWaker w = new io.cortado.testing.TestWaker();
+        assertFalse(s.poll(w.context()).isReady());
+        clock().advance(Duration.ofMillis(9));
+        assertFalse(s.isElapsed(), "a millisecond early");
+        clock().advance(Duration.ofMillis(1));
+        assertTrue(s.isElapsed(), "elapsed at the deadline, before the next poll");
+        assertTrue(s.poll(w.context()).isReady());
+        s.reset(clock().now().plusSeconds(3));
+        assertEquals(t0.plusMillis(10).plusSeconds(3), s.deadline(), "reset moves the deadline");
+        assertFalse(s.isElapsed());
+        Sleep unpolled = Sleep.until(clock(), t0.plusMillis(20)); // never polled: no timer filed, still elapses
+        assertEquals(t0.plusMillis(20), unpolled.deadline());
+        assertFalse(unpolled.isElapsed());
+        clock().advance(Duration.ofMillis(10));
+        assertTrue(unpolled.isElapsed());
+    }
+
+    @Test
+    void anIntervalStartingAtTicksFirstAtItsStartThenEveryPeriod() {
+        Instant t0 = clock().now();
+        Instant start = t0.plusSeconds(5);
+        Interval iv = Interval.startingAt(clock(), start, Duration.ofSeconds(2));
+        assertEquals(Duration.ofSeconds(2), iv.period());
+        io.cortado.testing.TestWaker w = new io.cortado.testing.TestWaker();
+        assertFalse(iv.pollTick(w.context()).isReady(), "the first tick is at the start, not now");
+        clock().advance(Duration.ofMillis(4_999));
+        assertEquals(0, w.wakes());
+        clock().advance(Duration.ofMillis(1));
+        assertEquals(1, w.wakes());
+        assertEquals(start, iv.pollTick(w.context()).value());
+        assertFalse(iv.pollTick(w.context()).isReady());
+        clock().advance(Duration.ofSeconds(2));
+        assertEquals(start.plusSeconds(2), iv.pollTick(w.context()).value(), "then every period after the start");
+        Interval past = Interval.startingAt(clock(), t0, Duration.ofSeconds(1)); // a start in the past: at once
+        assertEquals(t0, past.pollTick(w.context()).value());
     }
 
     @Test

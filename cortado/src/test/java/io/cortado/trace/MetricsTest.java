@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -67,7 +68,7 @@ class MetricsTest extends RuntimeTestBase {
             for (int w = 0; w < workers; w++) {
                 forced += m.budgetForcedYields(w);
                 busy += m.busyTime(w).toNanos();
-                assertTrue(m.localQueueDepth(w) >= 0);
+                assertEquals(0, m.localQueueDepth(w), "every task completed: nothing queued on worker " + w);
             }
             assertEquals(2, forced, "the hog was forced to yield twice");
             assertTrue(busy > 0, "poll timing on: busy time recorded");
@@ -155,6 +156,106 @@ class MetricsTest extends RuntimeTestBase {
                 rt.blockOn(h);
             }
             assertEquals(0, rt.handle().metrics().globalQueueDepth());
+        }
+    }
+
+    @Test
+    void localQueueDepthCountsTasksQueuedOnTheDrivingThread() {
+        try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
+            int depth = rt.blockOn(Futures.lazy(() -> {
+                List<JoinHandle<Integer>> hs = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    hs.add(Task.spawn(Futures.lazy(() -> 1)));
+                }
+                int queued = rt.handle().metrics().localQueueDepth(0);
+                return Futures.joinAll(hs).map(all -> queued);
+            }).then(f -> f));
+            assertEquals(5, depth, "five tasks spawned by the driving thread wait in its queue");
+            assertEquals(0, rt.handle().metrics().localQueueDepth(0));
+        }
+    }
+
+    @Test
+    void aWorkerHeldInAPollHasItsQueueCountedAndStolen() {
+        // P, held inside its poll on one worker, spawns children into that worker's queue while the other worker
+        // is held too; then the other worker is let go, and the children can only run there by stealing them.
+        try (AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(2)
+                .blockedWorkerThreshold(Duration.ZERO).build()) {
+            CountDownLatch holderIn = new CountDownLatch(1);
+            CountDownLatch holderRelease = new CountDownLatch(1);
+            AtomicInteger ran = new AtomicInteger();
+            int children = 5;
+            JoinHandle<Integer> holder = rt.spawn(Futures.lazy(() -> {
+                holderIn.countDown();
+                awaitLatch(holderRelease);
+                return 0;
+            }));
+            JoinHandle<int[]> parent = rt.spawn(Futures.lazy(() -> {
+                awaitLatch(holderIn);
+                List<JoinHandle<Integer>> hs = new ArrayList<>();
+                for (int i = 0; i < children; i++) {
+                    hs.add(Task.spawn(Futures.lazy(ran::incrementAndGet)));
+                }
+                RuntimeMetrics queued = rt.handle().metrics();
+                int depth = 0;
+                for (int w = 0; w < queued.workers(); w++) {
+                    depth += queued.localQueueDepth(w);
+                }
+                long stealsBefore = 0;
+                for (int w = 0; w < queued.workers(); w++) {
+                    stealsBefore += queued.stealCount(w);
+                }
+                holderRelease.countDown();
+                // still inside this poll: what ran meanwhile ran on the other worker, taken from this one's queue
+                awaitCondition(() -> ran.get() >= children - 1, "the other worker ran the queued children");
+                RuntimeMetrics after = rt.handle().metrics();
+                long steals = 0;
+                for (int w = 0; w < after.workers(); w++) {
+                    steals += after.stealCount(w);
+                }
+                int[] result = {depth, (int) (steals - stealsBefore)};
+                return Futures.joinAll(hs).map(all -> result);
+            }).then(f -> f));
+            int[] r = rt.blockOn(parent);
+            rt.blockOn(holder);
+            // one child waits in the worker's next-task slot, which only its own worker runs; the others are queued
+            assertEquals(children - 1, r[0], "the children queued on the held worker");
+            assertTrue(r[1] >= 1, "the other worker stole them: " + r[1]);
+            assertEquals(children, ran.get());
+        }
+    }
+
+    @Test
+    void theBlockingPoolReportsWorkInFlightAndIdleThreads() {
+        try (AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(1).maxBlockingThreads(1)
+                .threadKeepAlive(Duration.ofMinutes(5)).build()) {
+            RuntimeMetrics idle = rt.handle().metrics();
+            assertEquals(0, idle.blockingInFlight());
+            assertEquals(0, idle.blockingThreads());
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            List<JoinHandle<Integer>> jobs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                jobs.add(rt.handle().spawnBlocking(() -> {
+                    started.countDown();
+                    awaitLatch(release);
+                    return n;
+                }));
+            }
+            awaitLatch(started);
+            RuntimeMetrics busy = rt.handle().metrics();
+            assertEquals(3, busy.blockingInFlight(), "one running and two queued behind the single thread");
+            assertEquals(1, busy.blockingThreads());
+            assertEquals(0, busy.blockingIdleThreads(), "its only thread is busy");
+            release.countDown();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(i, rt.blockOn(jobs.get(i)));
+            }
+            awaitCondition(() -> rt.handle().metrics().blockingIdleThreads() == 1, "the thread went idle");
+            RuntimeMetrics done = rt.handle().metrics();
+            assertEquals(0, done.blockingInFlight(), "nothing in flight once every job completed");
+            assertEquals(1, done.blockingThreads(), "the idle thread is kept alive for reuse");
         }
     }
 

@@ -34,6 +34,20 @@ class RuntimeEventsTest extends RuntimeTestBase {
             forever.abort();
             assertThrows(JoinException.class, () -> rt.blockOn(forever));
             long okId = ((io.cortado.internal.task.TaskCell<?>) ok).id();
+            // a poll that runs a measured 5 ms (busy, so the time is spent inside the poll): its event says so
+            long[] spun = new long[1];
+            long slowStarted = System.nanoTime();
+            JoinHandle<Integer> slow = rt.spawn(Futures.lazy(() -> {
+                long t0 = System.nanoTime();
+                while (System.nanoTime() - t0 < 5_000_000L) {
+                    Thread.onSpinWait();
+                }
+                spun[0] = System.nanoTime() - t0;
+                return 1;
+            }));
+            rt.blockOn(slow);
+            long slowWall = System.nanoTime() - slowStarted;
+            long slowId = ((io.cortado.internal.task.TaskCell<?>) slow).id();
             // a task woken from another thread (not a yield): wait until it polled once and waits, then send
             io.cortado.sync.Oneshot.Channel<Integer> ch = io.cortado.sync.Oneshot.channel();
             JoinHandle<Integer> waiter = rt.spawn(ch.receiver());
@@ -53,7 +67,14 @@ class RuntimeEventsTest extends RuntimeTestBase {
             List<Event> okPolls = rt0.stream()
                     .filter(e -> e.message().equals("task polled") && e.field("task").equals(okId)).toList();
             assertEquals(4, okPolls.size(), "one event per poll of the task");
-            assertTrue(okPolls.stream().allMatch(e -> (Long) e.field("ns") >= 0));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(Boolean.FALSE, okPolls.get(i).field("ready"), "poll " + i + " yielded");
+            }
+            Event slowPoll = rt0.stream().filter(e -> e.message().equals("task polled")
+                    && e.field("task").equals(slowId)).findFirst().orElseThrow();
+            long ns = (Long) slowPoll.field("ns");
+            assertTrue(ns >= spun[0] && ns <= slowWall, "the poll's time, " + ns + " ns, counts the " + spun[0]
+                    + " ns spent inside it and no more than the " + slowWall + " ns the task existed");
             assertEquals(Boolean.TRUE, okPolls.get(3).field("ready"));
             Event failed = rt0.stream().filter(e -> e.message().equals("task failed")).findFirst().orElseThrow();
             assertTrue(String.valueOf(failed.field("error")).contains("boom"));

@@ -13,11 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -106,6 +111,23 @@ class TracingTest extends SubscriberTestBase {
     }
 
     @Test
+    void subscriberIsTheInstalledOneAndANoOpOtherwise() throws Exception {
+        Subscriber none = Tracing.subscriber();
+        assertTrue(none != null && !(none instanceof Recorder), "nothing installed: the no-op subscriber");
+        assertFalse(Tracing.isOn(Level.ERROR));
+        Recorder r = new Recorder(Level.INFO);
+        AutoCloseable outer = Tracing.install(r);
+        assertSame(r, Tracing.subscriber());
+        Recorder inner = new Recorder(Level.TRACE);
+        AutoCloseable nested = Tracing.install(inner);
+        assertSame(inner, Tracing.subscriber());
+        nested.close();
+        assertSame(r, Tracing.subscriber(), "closing restores the previous one");
+        outer.close();
+        assertSame(none, Tracing.subscriber(), "and then the no-op one");
+    }
+
+    @Test
     void withNoSubscriberNothingIsProducedAndSpansAreNone() {
         assertFalse(Tracing.isOn(Level.ERROR));
         Span s = LOG.span(Level.ERROR, "x");
@@ -165,10 +187,13 @@ class TracingTest extends SubscriberTestBase {
         try (AsyncRuntime rt = AsyncRuntime.builder().multiThread().workerThreads(4).build()) {
             List<JoinHandle<Integer>> hs = new ArrayList<>();
             List<Span> spans = new ArrayList<>();
+            // tasks 0 and 1 meet in their first polls, so two workers poll at once: the events come from >= 2 threads
+            CyclicBarrier meet = new CyclicBarrier(2);
             for (int i = 0; i < tasks; i++) {
                 Span s = LOG.span(Level.INFO, "task", "task", i);
                 spans.add(s);
-                hs.add(rt.spawn(chatty(i, polls).instrument(s)));
+                Future<Integer> f = i < 2 ? meetingFirst(meet, chatty(i, polls)) : chatty(i, polls);
+                hs.add(rt.spawn(f.instrument(s)));
             }
             for (JoinHandle<Integer> h : hs) {
                 rt.blockOn(h);
@@ -185,8 +210,27 @@ class TracingTest extends SubscriberTestBase {
                 assertEquals(1, r.closed.get(s.id()).get(), "closed when the task completed");
                 assertTrue(s.isClosed());
             }
-            assertTrue(mine.stream().map(Event::thread).distinct().count() >= 1);
+            String first0 = mine.stream().filter(e -> e.field("task").equals(0)).findFirst().orElseThrow().thread();
+            String first1 = mine.stream().filter(e -> e.field("task").equals(1)).findFirst().orElseThrow().thread();
+            assertNotEquals(first0, first1, "tasks 0 and 1 were polled at once, so on two workers");
+            assertTrue(mine.stream().map(Event::thread).distinct().count() >= 2, "events from two workers at least");
         }
+    }
+
+    /** Waits at {@code barrier} (blocking its worker) in the first poll, then polls {@code f}. */
+    static <T> Future<T> meetingFirst(CyclicBarrier barrier, Future<T> f) {
+        boolean[] met = {false};
+        return cx -> {
+            if (!met[0]) {
+                met[0] = true;
+                try {
+                    barrier.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                    throw new AssertionError("the other task was not polled while this one waited", e);
+                }
+            }
+            return f.poll(cx);
+        };
     }
 
     @Test

@@ -318,7 +318,6 @@ public final class MultiThreadScheduler extends SchedulerBase {
         if (w.tick % config.globalQueueInterval() == 0) {
             TaskCell<?> t = inject.pop();
             if (t != null) {
-                w.stats.stole();
                 return t;
             }
         }
@@ -368,6 +367,7 @@ public final class MultiThreadScheduler extends SchedulerBase {
                 t = victim.stealLifo();
             }
             if (t != null) {
+                w.stats.stole(); // taken from another worker (RuntimeMetrics.stealCount), not from the inject queue
                 return t;
             }
         }
