@@ -13,7 +13,9 @@ package io.cortado;
  *   <li>No class starves: after 16 control polls in a row a worker runs one data-plane task, and a control task
  *       that never waits is forced to yield by the budget like any other.</li>
  * </ol>
- * Guarded by {@code PriorityTest} (functional ordering) and measured by W10 in {@code cortado-bench}.
+ * Guarded by {@code MultiThreadFeaturesTest} (control before queued data tasks, no starvation) and
+ * {@code CurrentThreadTaskBehaviourTest} (control tasks beyond the streak cap), and measured by W10 in
+ * {@code cortado-bench}.
  */
 public enum Priority {
     /** Latency-sensitive control-plane work: runs before data-plane work. */

@@ -26,7 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       demand adds up and saturates at {@link Long#MAX_VALUE} (§3.17); {@code cancel} stops the signals and cancels
  *       the stream (§3.5, §3.7, §3.13).</li>
  *   <li>A publisher turned into a stream requests a buffer's worth, then one more for each item consumed, so it
- *       never holds more than the buffer; cancelling the stream cancels the subscription.</li>
+ *       never holds more than the buffer; cancelling the stream cancels the subscription, also one that arrives
+ *       after the cancel (a publisher may call {@code onSubscribe} later, from its own thread): that one is
+ *       cancelled at once and nothing is requested on it (§2.6). The stream's {@code cancel} and the
+ *       {@code onSubscribe} each write their field, then read the other's, so at least one of them sees both
+ *       and cancels; a subscription cancelled twice is fine (§3.7).</li>
  *   <li>The publishing task polls its stream one item ahead of demand and holds that item until it is requested,
  *       so a stream that fails or ends at once is signalled ({@code onError}, {@code onComplete}) without waiting
  *       for a {@code request} (§1.4, §1.5).</li>
@@ -214,6 +218,8 @@ public final class FlowAdapters {
         private final ConcurrentLinkedQueue<T> items = new ConcurrentLinkedQueue<>();
         private volatile Flow.Subscription subscription;
         private volatile boolean done;
+        /** Set by {@link #cancel()} before it reads {@link #subscription} (rule 4). */
+        private volatile boolean cancelled;
         private volatile Throwable error;
         private volatile Waker waker;
         private boolean subscribed;
@@ -269,8 +275,9 @@ public final class FlowAdapters {
 
         @Override
         public void cancel() {
+            cancelled = true;
             done = true;
-            Flow.Subscription s = subscription;
+            Flow.Subscription s = subscription; // after writing cancelled (rule 4)
             if (s != null) {
                 s.cancel();
             }
@@ -291,6 +298,10 @@ public final class FlowAdapters {
                 return;
             }
             subscription = s;
+            if (cancelled) { // read after writing subscription (rule 4): the stream was cancelled before this
+                s.cancel();
+                return;
+            }
             s.request(buffer);
         }
 

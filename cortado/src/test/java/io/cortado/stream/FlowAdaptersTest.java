@@ -223,6 +223,121 @@ class FlowAdaptersTest extends RuntimeTestBase {
         }
     }
 
+    /**
+     * §2.6: a stream cancelled before its publisher's {@code onSubscribe} arrives (publishers such as
+     * {@link SubmissionPublisher} call it later, from their executor) cancels the subscription it then gets, and
+     * requests nothing on it; before the fix it requested its buffer and was never cancelled, so the publisher kept
+     * the dead subscriber and sent to it for ever.
+     */
+    @Test
+    void aStreamCancelledBeforeOnSubscribeCancelsTheSubscriptionItGetsLater() {
+        AtomicReference<Flow.Subscriber<? super Integer>> subscriber = new AtomicReference<>();
+        Flow.Publisher<Integer> later = subscriber::set; // onSubscribe comes when the test calls it
+        Stream<Integer> stream = FlowAdapters.toStream(later, 4);
+        io.cortado.testing.TestWaker w = new io.cortado.testing.TestWaker();
+        assertEquals(false, stream.pollNext(w.context()).isReady(), "no item before onSubscribe");
+        assertTrue(subscriber.get() != null, "the first poll subscribes");
+        stream.cancel();
+
+        AtomicInteger cancels = new AtomicInteger();
+        List<Long> requests = Collections.synchronizedList(new ArrayList<>());
+        subscriber.get().onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+                requests.add(n);
+            }
+
+            @Override
+            public void cancel() {
+                cancels.incrementAndGet();
+            }
+        });
+        assertEquals(1, cancels.get(), "§2.6: the late subscription is cancelled");
+        assertEquals(List.of(), requests, "a cancelled stream requests nothing");
+    }
+
+    /**
+     * Rule 4's race: the stream's {@code cancel} on one thread, the publisher's {@code onSubscribe} on another. Every
+     * round must cancel the subscription; the test also counts that both sides did the cancelling in some rounds
+     * (cancel saw the subscription; onSubscribe saw the cancel), so both orders were exercised.
+     */
+    @Test
+    void aCancelRacingOnSubscribeAlwaysCancelsTheSubscription() throws Exception {
+        int rounds = 2_000 * stressScale();
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        AtomicReference<Flow.Subscriber<? super Integer>> subscriber = new AtomicReference<>();
+        AtomicReference<Stream<Integer>> stream = new AtomicReference<>();
+        AtomicInteger byCancel = new AtomicInteger();
+        AtomicInteger byOnSubscribe = new AtomicInteger();
+        AtomicInteger uncancelled = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread canceller = new Thread(() -> {
+            try {
+                for (int i = 0; i < rounds; i++) {
+                    start.await();
+                    stream.get().cancel();
+                    start.await();
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "test-canceller");
+        canceller.start();
+        for (int i = 0; i < rounds; i++) {
+            Flow.Publisher<Integer> later = subscriber::set;
+            Stream<Integer> s = FlowAdapters.toStream(later, 2);
+            s.pollNext(new io.cortado.testing.TestWaker().context());
+            stream.set(s);
+            AtomicInteger cancels = new AtomicInteger();
+            Thread me = Thread.currentThread();
+            Flow.Subscription sub = new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                    cancels.incrementAndGet();
+                    (Thread.currentThread() == me ? byOnSubscribe : byCancel).incrementAndGet();
+                }
+            };
+            start.await();
+            subscriber.get().onSubscribe(sub);
+            start.await(); // the canceller's cancel has returned
+            if (cancels.get() == 0) {
+                uncancelled.incrementAndGet();
+            }
+        }
+        canceller.join();
+        assertEquals(null, failure.get());
+        assertEquals(0, uncancelled.get(), "rounds whose subscription was never cancelled");
+        assertTrue(byCancel.get() > 0 && byOnSubscribe.get() > 0,
+                "both orders happened: cancel saw the subscription " + byCancel + " times, onSubscribe saw the"
+                        + " cancel " + byOnSubscribe + " times");
+    }
+
+    /** The same with a real asynchronous publisher: it is left with no subscriber. */
+    @Test
+    void aSubmissionPublisherLosesAStreamCancelledBeforeItsOnSubscribe() {
+        List<Runnable> queued = Collections.synchronizedList(new ArrayList<>());
+        try (SubmissionPublisher<Integer> pub = new SubmissionPublisher<>(queued::add, 8)) {
+            Stream<Integer> stream = FlowAdapters.toStream(pub, 2);
+            io.cortado.testing.TestWaker w = new io.cortado.testing.TestWaker();
+            assertEquals(false, stream.pollNext(w.context()).isReady());
+            assertEquals(1, pub.getNumberOfSubscribers());
+            assertEquals(false, queued.isEmpty(), "onSubscribe is queued on the publisher's executor");
+            stream.cancel(); // before the publisher's onSubscribe ran
+            while (!queued.isEmpty()) {
+                queued.removeFirst().run(); // onSubscribe, then whatever it leads to
+            }
+            pub.submit(1); // a closed subscriber is dropped when the publisher next offers to it
+            while (!queued.isEmpty()) {
+                queued.removeFirst().run();
+            }
+            assertEquals(0, pub.getNumberOfSubscribers(), "§2.6: the stream cancelled its late subscription");
+        }
+    }
+
     @Test
     void streamMapMultiplexesKeyedStreamsAndDropsEndedOnes() {
         try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {

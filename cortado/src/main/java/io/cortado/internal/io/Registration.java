@@ -41,7 +41,8 @@ import java.nio.channels.SelectionKey;
  *       with a {@link ClosedChannelException} (or the runtime-shutdown error). The channel's descriptor is released
  *       by the selector's next selection, which close triggers.</li>
  * </ol>
- * Guarded by {@code RegistrationTest} (single-threaded rules), the TCP suites and {@code IoStressTest}.
+ * Guarded by {@code RegistrationLincheckTest} (the readiness word against a model: rules 1–3 and 5), the
+ * jcstress litmus tests of {@code WakeUpProtocols} (rules 2 and 3), the TCP suites and {@code IoStressTest}.
  */
 public final class Registration {
     /** Read direction (also accept). */

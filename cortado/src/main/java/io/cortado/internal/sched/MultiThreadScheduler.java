@@ -83,7 +83,8 @@ import java.util.function.Consumer;
  *       for one wake nor by two threads at once.</li>
  * </ol>
  * Guarded by {@code MultiThreadTaskBehaviourTest} (the whole behaviour suite on 1 and 4 workers),
- * {@code MultiThreadStressTest}, {@code LocalQueueLincheckTest}, {@code PriorityTest}, {@code WatchdogTest}.
+ * {@code MultiThreadStressTest}, {@code LocalQueueLincheckTest} and {@code MultiThreadFeaturesTest} (priority
+ * classes, the watchdog, a blocked worker's LIFO task, blockInPlace).
  */
 public final class MultiThreadScheduler extends SchedulerBase {
     static final int MAX_LIFO_POLLS = 3;
