@@ -46,7 +46,7 @@ import java.util.function.Consumer;
  *       Every push that makes work visible to other workers then calls {@link #notifyParked()} (Idle rule 1),
  *       except a LIFO task that reached the cap (rule 2) and goes to an otherwise empty local queue: this worker
  *       takes it next, and waking a thief for it would only move a sequential chain from core to core.</li>
- *   <li>The LIFO slot is not stealable (but see rule 10): it holds at most one task, which its worker runs as soon as the current
+ *   <li>The LIFO slot is not stealable by other workers (only the watchdog moves it, rule 10): it holds at most one task, which its worker runs as soon as the current
  *       poll returns, and at most {@value #MAX_LIFO_POLLS} LIFO tasks run back to back before the slot is flushed
  *       to the local queue, so two tasks ping-ponging cannot starve the rest of the queue. (Measured: see
  *       BENCHMARKS.md; a stealable slot costs an atomic exchange on every message-passing wake.)</li>
@@ -75,12 +75,11 @@ import java.util.function.Consumer;
  *       {@link TaskCell#shutdown}: idle tasks on the calling thread, running ones by their worker when the poll
  *       returns); the worker threads are joined.</li>
  *   <li>A blocked worker's LIFO task. The watchdog that finds a worker inside one poll for the blocked-worker
- *       threshold also pushes the task in that worker's LIFO slot to {@link #inject} (a racy read of the slot, which
- *       stays plain on the owner's side) and notifies a parked worker, so a task woken just before its worker
- *       blocked runs elsewhere instead of waiting for the block to end. The owner still holds its own copy: of the
- *       two references, the first taken runs the task and the other finds it not notified, running or complete and
- *       skips it ({@code TaskCell} rule 7: a stale queued copy is harmless), so the task is never polled twice
- *       for one wake nor by two threads at once.</li>
+ *       threshold takes the task out of that worker's LIFO slot (an atomic exchange, against the owner's atomic
+ *       take and swap: exactly one of them gets it) and pushes it to {@link #inject}, notifying a parked worker, so
+ *       a task woken just before its worker blocked runs elsewhere instead of waiting for the block to end. The task
+ *       is moved, never copied: a copy would let two references consume one task's notifications, and the inject
+ *       queue, which links its tasks through their own field, would then link a task twice.</li>
  * </ol>
  * Guarded by {@code MultiThreadTaskBehaviourTest} (the whole behaviour suite on 1 and 4 workers),
  * {@code MultiThreadStressTest}, {@code LocalQueueLincheckTest} and {@code MultiThreadFeaturesTest} (priority
@@ -89,8 +88,9 @@ import java.util.function.Consumer;
 public final class MultiThreadScheduler extends SchedulerBase {
     static final int MAX_LIFO_POLLS = 3;
     /**
-     * Measurement switch only ({@code -Dcortado.lifoStealable=true}): lets thieves take a victim's LIFO slot, at
-     * the price of an atomic exchange on every owner access. Off by default; figures in BENCHMARKS.md.
+     * Measurement switch only ({@code -Dcortado.lifoStealable=true}): lets thieves take a victim's LIFO slot when its
+     * queue is empty. Off by default; figures in BENCHMARKS.md. (The owner's accesses are atomic either way, since
+     * the watchdog may move the slot's task: rule 10.)
      */
     static final boolean LIFO_STEALABLE = Boolean.getBoolean("cortado.lifoStealable");
     private static final int CONTROL_STREAK = 16;
@@ -719,7 +719,6 @@ public final class MultiThreadScheduler extends SchedulerBase {
         long[] seenSeq = new long[workers.length];
         long[] seenAt = new long[workers.length];
         long[] reported = new long[workers.length];
-        TaskCell<?>[] rescued = new TaskCell<?>[workers.length];
         Arrays.fill(reported, -1);
         long period = Math.max(1_000_000, threshold / 2);
         Parker parker = new Parker();
@@ -743,9 +742,8 @@ public final class MultiThreadScheduler extends SchedulerBase {
                         report(new BlockedWorker(t.getName(), task.name(), Duration.ofNanos(now - seenAt[i]),
                                 List.of(t.getStackTrace())));
                     }
-                    TaskCell<?> stuck = LIFO_STEALABLE ? w.stealLifo() : w.peekLifoRacy();
-                    if (stuck != null && stuck != rescued[i]) { // rule 10: run it elsewhere; a copy stays behind
-                        rescued[i] = stuck;
+                    TaskCell<?> stuck = w.stealLifo(); // rule 10: moved out, atomically against the owner
+                    if (stuck != null) {
                         inject.push(stuck);
                         notifyParked();
                     }
@@ -788,8 +786,9 @@ public final class MultiThreadScheduler extends SchedulerBase {
         final LocalQueue<TaskCell<?>> queue = new LocalQueue<>();
         /** Scratch space for taking a batch from the inject queue. */
         final TaskCell<?>[] batch = new TaskCell<?>[LocalQueue.CAPACITY / 2 + 1];
-        /** The LIFO slot: plain (owner only) unless {@link #LIFO_STEALABLE}, then accessed atomically. */
-        private TaskCell<?> lifo;
+        /** The LIFO slot: atomic (through {@link #LIFO}), taken by thieves only if {@link #LIFO_STEALABLE}. */
+        @SuppressWarnings("unused") // through LIFO
+        private volatile TaskCell<?> lifo;
         boolean searching;
         /** The coarse clock of task stamps ({@code TaskCell.stamp}): refreshed on maintenance ticks and unparks. */
         int coarse = 1;
@@ -819,34 +818,21 @@ public final class MultiThreadScheduler extends SchedulerBase {
             return (int) Math.floorMod(x, (long) bound);
         }
 
+        // The slot is always accessed atomically: the watchdog may move its task out (rule 10).
+
         TaskCell<?> takeLifo() {
-            if (LIFO_STEALABLE) {
-                return lifo == null ? null : (TaskCell<?>) LIFO.getAndSet(this, null);
-            }
-            TaskCell<?> t = lifo;
-            lifo = null;
-            return t;
+            return LIFO.getOpaque(this) == null ? null : (TaskCell<?>) LIFO.getAndSet(this, null);
         }
 
         TaskCell<?> swapLifo(TaskCell<?> task) {
-            if (LIFO_STEALABLE) {
-                return (TaskCell<?>) LIFO.getAndSet(this, task);
-            }
-            TaskCell<?> prev = lifo;
-            lifo = task;
-            return prev;
+            return (TaskCell<?>) LIFO.getAndSet(this, task);
         }
 
         TaskCell<?> peekLifo() {
-            return LIFO_STEALABLE ? (TaskCell<?>) LIFO.getVolatile(this) : lifo;
+            return (TaskCell<?>) LIFO.getVolatile(this);
         }
 
-        /** The watchdog's look at a blocked owner's slot: an opaque read of a field the owner writes plainly. */
-        TaskCell<?> peekLifoRacy() {
-            return (TaskCell<?>) LIFO.getOpaque(this);
-        }
-
-        /** A thief takes the slot (only when {@link #LIFO_STEALABLE}). */
+        /** A thief (only when {@link #LIFO_STEALABLE}) or the watchdog (rule 10) takes the slot. */
         TaskCell<?> stealLifo() {
             return LIFO.getOpaque(this) == null ? null : (TaskCell<?>) LIFO.getAndSet(this, null);
         }

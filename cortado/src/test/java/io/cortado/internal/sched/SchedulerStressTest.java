@@ -80,8 +80,8 @@ class SchedulerStressTest extends RuntimeTestBase {
                         throw new IllegalStateException(e);
                     }
                     for (int b = 0; b < bumps; b++) {
-                        if (b % 10 == 9) { // pace: the scheduler drains its queue and parks between bursts
-                            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                        if (b % 50 == 49) { // pace: the scheduler drains its queue and parks between bursts
+                            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
                         }
                         for (int i = offset; i < tasks; i += 4) {
                             signals.get(i).bump();
