@@ -386,12 +386,16 @@ class MpscCloseLincheckTest {
                         .thread("reserve", "useReservation").thread("closeRx", "trySend"),
                 LincheckScenario.of(Bounded.class).thread("recv", "recv").thread("send", "closeSender")
                         .thread("closeRx", "send"));
-        // "a waiting recv was woken by a send" is reached here only in some runs of the quick budget; the wake
-        // path is the same code for both kinds, and unboundedCloseThenDrain requires it
+        // The quick budget reaches every state below but the last two only in some runs (a couple of times in
+        // hundreds of invocations); the heavy budget (-Pstress) must reach them all. The deterministic cases of
+        // ChannelTest and noRoomIsGrantedAfterTheReceiversClose cover those two paths in every build.
         REACHED.assertReached("a send failed by the close handed its value back",
                 "a waiting send was failed by the receiver's close",
-                "a reservation was used after the receiver's close",
                 "stream ended during the race after a message, a sender still open");
+        if (scale() > 1) {
+            REACHED.assertReached("a waiting recv was woken by a send",
+                    "a reservation was used after the receiver's close");
+        }
     }
 
     @Test
@@ -405,8 +409,10 @@ class MpscCloseLincheckTest {
                         .thread("send"),
                 LincheckScenario.of(Unbounded.class).thread("recv", "recv").thread("send", "closeSender")
                         .thread("closeRx", "send"));
-        REACHED.assertReached("a waiting recv was woken by a send",
-                "a send failed by the close handed its value back",
+        REACHED.assertReached("a send failed by the close handed its value back",
                 "stream ended during the race after a message, a sender still open");
+        if (scale() > 1) { // rare in the quick budget (see boundedCloseThenDrain)
+            REACHED.assertReached("a waiting recv was woken by a send");
+        }
     }
 }
