@@ -13,13 +13,23 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * A runtime core for model checks that runs nothing by itself: a spawned task is queued, and the test runs queued
  * tasks one at a time ({@link #runOne}) on whichever thread it chooses. No thread, no selector, no timer, so a
  * Lincheck model check controls every step. A double enqueue of a task fails. Everything else is unsupported.
+ * Public for the model checks of other packages (a publishing task of {@code FlowAdapters}).
  */
-final class ManualCore implements RuntimeCore, Scheduler {
+@SuppressWarnings("exports") // a test class: it implements the internal core interfaces
+public final class ManualCore implements RuntimeCore, Scheduler {
     private final ConcurrentLinkedQueue<TaskCell<?>> queue = new ConcurrentLinkedQueue<>();
     private final Handle handle = new Handle(this);
     private final java.util.List<TaskCell<?>> spawned = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    ManualCore() {
+    private final java.util.concurrent.atomic.AtomicInteger schedules = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A core with nothing queued. */
+    public ManualCore() {
+    }
+
+    /** @return how often a task was queued (spawns, wakes of an idle task, yields) */
+    public int schedules() {
+        return schedules.get();
     }
 
     /** @return a handle whose spawns queue here */
@@ -64,6 +74,7 @@ final class ManualCore implements RuntimeCore, Scheduler {
         if (queue.contains(task)) {
             throw new AssertionError("task queued twice: " + task);
         }
+        schedules.incrementAndGet();
         queue.add(task);
     }
 

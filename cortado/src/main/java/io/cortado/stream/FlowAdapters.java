@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code onSubscribe} (if it had not yet) then {@code onError(CancellationException)} (§1.9): a subscriber
  *       never waits for a signal that cannot come.</li>
  * </ol>
- * Guarded by {@code FlowAdaptersTest}.
+ * Guarded by {@code FlowAdaptersTest} and {@code FlowAdaptersLincheckTest} (rules 2, 3, 5 model checked: requests and
+ * a cancel from other threads racing the publishing task's polls; demand kept, saturated, never exceeded or lost).
  */
 public final class FlowAdapters {
     private FlowAdapters() {

@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li>{@code pollNext} gives {@code Ready(null)} when the set is empty; more futures may be pushed afterwards.</li>
  *   <li>A member that fails is removed and its failure thrown; the others stay. {@link #cancel()} cancels all.</li>
  * </ol>
- * Guarded by {@code StreamTest} (only woken members are polled, counted).
+ * Guarded by {@code StreamTest} (only woken members are polled, counted) and {@code FuturesUnorderedLincheckTest}
+ * (rules 1-3 model checked: members woken from other threads, also during a poll; no lost wake, each value once).
  *
  * @param <T> the value type
  */

@@ -7,7 +7,6 @@ import io.cortado.testing.ReachedStates;
 import io.cortado.testing.RuntimeTestBase;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,13 +40,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The scenarios are written by hand (three threads: receiver, close, senders) so the races are explored for certain,
  * and the states that matter are counted and asserted: a waiting {@code recv} woken by a send, a send refused by the
  * close with its value, a waiting send failed by the close, a reservation used after the close, the end reported
- * during the race while a sender was open. Random scenarios over the same operations follow.
+ * during the race while a sender was open. Random scenarios over the same operations follow under -Pstress.
  */
-class MpscCloseLincheckTest {
+class MpscCloseLincheckTest extends RuntimeTestBase {
     static final ReachedStates REACHED = new ReachedStates();
 
     /** The ledger and operations both channel kinds share. */
-    public abstract static class Ledger extends RuntimeTestBase {
+    public abstract static class Ledger {
         final AtomicInteger nextValue = new AtomicInteger();
         final ConcurrentLinkedQueue<Integer> sent = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<Integer> handedBack = new ConcurrentLinkedQueue<>();
@@ -150,10 +149,6 @@ class MpscCloseLincheckTest {
             }
         }
 
-        @Override
-        protected boolean checksDescriptors() {
-            return false; // Lincheck itself opens files and a socket
-        }
     }
 
     /** A bounded channel of capacity 1: sends wait for room, reservations hold it. */
@@ -343,36 +338,31 @@ class MpscCloseLincheckTest {
      * Found by this model check: a reservation queued for room could be granted a permit the receiver gave back
      * after its close, once the receiver had already ended the stream, and its message was then never received
      * (the semaphore handed permits to a waiter after CLOSED was set; Semaphore rule 5). The minimal scenario,
-     * model-checked alone.
+     * model-checked alone over {@code 300 * stressScale()} interleavings (300 still fail without that fix).
      */
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void noRoomIsGrantedAfterTheReceiversClose() {
         REACHED.reset();
-        new ModelCheckingOptions().iterations(0).invocationsPerIteration(1_000)
-                .addCustomScenario(LincheckScenario.of(Bounded.class).init("send").thread("recv", "recv")
-                        .thread("reserve", "useReservation").thread("closeRx").build())
-                .check(Bounded.class);
-    }
-
-    /** 1 in the default build; 5 with -Pstress (scale 20). */
-    private static int scale() {
-        return Math.max(1, Integer.getInteger("cortado.stress.scale", 1) / 4);
+        LincheckScenario.of(Bounded.class).init("send").thread("recv", "recv").thread("reserve", "useReservation")
+                .thread("closeRx").check(300 * stressScale(), 0);
     }
 
     /**
-     * Each written scenario in a run of its own, model checked and stressed; then random scenarios over the same
-     * operations.
+     * Each written scenario in a run of its own, model checked over {@code 50 * stressScale()} interleavings and
+     * stressed {@code 20 * stressScale()} times (the states the class asserts are reached within the quick form,
+     * since the model checker's counts are kept: {@link ReachedStates}, and every one of them is reached by the
+     * written scenarios); then, under -Pstress only, {@code stressScale() / 4} random scenarios over the same
+     * operations, of 150 interleavings each.
      */
     private static void check(Class<?> c, LincheckScenario... scenarios) {
         for (LincheckScenario s : scenarios) {
-            new ModelCheckingOptions().iterations(1).invocationsPerIteration(120 * scale())
-                    .addCustomScenario(s.build()).check(c);
-            new StressOptions().iterations(1).invocationsPerIteration(120 * scale())
-                    .addCustomScenario(s.build()).check(c);
+            s.check(50 * stressScale(), 20 * stressScale());
         }
-        new ModelCheckingOptions().iterations(scale()).invocationsPerIteration(150).threads(3).actorsPerThread(2)
-                .check(c);
+        if (stressScale() > 1) {
+            new ModelCheckingOptions().iterations(stressScale() / 4).invocationsPerIteration(150).threads(3)
+                    .actorsPerThread(2).check(c);
+        }
     }
 
     @Test
@@ -382,8 +372,8 @@ class MpscCloseLincheckTest {
         check(Bounded.class,
                 LincheckScenario.of(Bounded.class).thread("recv", "recv", "recv").thread("send", "send")
                         .thread("closeRx"),
-                LincheckScenario.of(Bounded.class).init("send").thread("recv", "recv")
-                        .thread("reserve", "useReservation").thread("closeRx", "trySend"),
+                LincheckScenario.of(Bounded.class).thread("recv", "recv").thread("reserve", "useReservation")
+                        .thread("closeRx", "trySend"),
                 LincheckScenario.of(Bounded.class).thread("recv", "recv").thread("send", "closeSender")
                         .thread("closeRx", "send"));
         // The quick budget reaches every state below but the last two only in some runs (a couple of times in
@@ -392,7 +382,7 @@ class MpscCloseLincheckTest {
         REACHED.assertReached("a send failed by the close handed its value back",
                 "a waiting send was failed by the receiver's close",
                 "stream ended during the race after a message, a sender still open");
-        if (scale() > 1) {
+        if (stressScale() > 1) {
             REACHED.assertReached("a waiting recv was woken by a send",
                     "a reservation was used after the receiver's close");
         }
@@ -411,8 +401,13 @@ class MpscCloseLincheckTest {
                         .thread("closeRx", "send"));
         REACHED.assertReached("a send failed by the close handed its value back",
                 "stream ended during the race after a message, a sender still open");
-        if (scale() > 1) { // rare in the quick budget (see boundedCloseThenDrain)
+        if (stressScale() > 1) { // rare in the quick budget (see boundedCloseThenDrain)
             REACHED.assertReached("a waiting recv was woken by a send");
         }
+    }
+
+    @Override
+    protected boolean checksDescriptors() {
+        return false; // Lincheck itself opens files and a socket
     }
 }

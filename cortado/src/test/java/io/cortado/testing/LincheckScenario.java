@@ -2,6 +2,8 @@ package io.cortado.testing;
 
 import org.jetbrains.kotlinx.lincheck.Actor;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
 
 import java.lang.reflect.Method;
@@ -61,6 +63,19 @@ public final class LincheckScenario {
             }
         }
         return new ExecutionScenario(List.copyOf(init), List.copyOf(threads), List.copyOf(post), validation);
+    }
+
+    /**
+     * Model checks this scenario alone (no random scenario follows it) over up to {@code modelInvocations}
+     * interleavings, then runs it {@code stressInvocations} times on real threads.
+     */
+    public void check(int modelInvocations, int stressInvocations) {
+        new ModelCheckingOptions().iterations(0).invocationsPerIteration(modelInvocations)
+                .addCustomScenario(build()).check(type);
+        if (stressInvocations > 0) {
+            new StressOptions().iterations(0).invocationsPerIteration(stressInvocations)
+                    .addCustomScenario(build()).check(type);
+        }
     }
 
     private List<Actor> actors(String... ops) {
