@@ -20,6 +20,7 @@ module io.cortado {
     exports io.cortado.process;
     exports io.cortado.signal;
     exports io.cortado.trace;
+    exports io.cortado.tls;
 
     // The seams of deterministic simulation, for the cortado-test module only
     exports io.cortado.internal.sim to io.cortado.test;

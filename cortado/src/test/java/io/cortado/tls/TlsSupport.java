@@ -1,0 +1,128 @@
+package io.cortado.tls;
+
+import io.cortado.AsyncRuntime;
+import io.cortado.Context;
+import io.cortado.Future;
+import io.cortado.Futures;
+import io.cortado.Poll;
+import io.cortado.Task;
+import io.cortado.io.AsyncRead;
+import io.cortado.io.AsyncWrite;
+import io.cortado.io.Io;
+import io.cortado.net.TcpListener;
+import io.cortado.net.TcpStream;
+
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Servers and clients the TLS tests share. */
+final class TlsSupport {
+    static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    private TlsSupport() {
+    }
+
+    static AsyncRuntime runtime(String flavor) {
+        return flavor.equals("current")
+                ? AsyncRuntime.builder().currentThread().build()
+                : AsyncRuntime.builder().multiThread().workerThreads(2).build();
+    }
+
+    /** What a TLS server saw: handshakes done, and every failure (handshake or later) in order. */
+    static final class ServerLog {
+        final AtomicInteger handshakes = new AtomicInteger();
+        final AtomicInteger echoed = new AtomicInteger();
+        final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        final Queue<TlsStream<TcpStream>> streams = new ConcurrentLinkedQueue<>();
+    }
+
+    /**
+     * Accepts forever; each connection is handshaken by {@code acceptor}, then echoed until the peer's close_notify,
+     * then shut down cleanly (close_notify back) and closed.
+     */
+    static Future<Void> echoServer(TcpListener listener, TlsAcceptor acceptor, ServerLog log) {
+        return cx -> {
+            for (; ; ) {
+                TcpStream s = listener.pollAccept(cx);
+                if (s == null) {
+                    return Poll.pending();
+                }
+                Task.spawn(acceptor.accept(s).then(tls -> {
+                    log.handshakes.incrementAndGet();
+                    log.streams.add(tls);
+                    return closing(Io.copy(tls, tls).then(n -> tls.shutdown().map(v -> {
+                        log.echoed.incrementAndGet();
+                        return n;
+                    })), tls);
+                }).orElse(e -> {
+                    log.failures.add(e instanceof UncheckedIOException u ? u.getCause() : e);
+                    return -1L;
+                }));
+            }
+        };
+    }
+
+    /** Writes {@code data} (flushing) while reading as many bytes back; then shuts down and expects the end. */
+    static <S extends AsyncRead & AsyncWrite> Future<byte[]> echoRoundTrip(TlsStream<S> tls, byte[] data) {
+        ByteBuffer in = ByteBuffer.allocate(data.length);
+        Future<Void> write = tls.writeAll(ByteBuffer.wrap(data)).then(v -> tls.flush());
+        return Futures.join(write, tls.readExact(in))
+                .then(v -> tls.shutdown())
+                .then(v -> tls.read(ByteBuffer.allocate(16)))
+                .map(end -> {
+                    if (end != AsyncRead.EOF) {
+                        throw new AssertionError("expected the end after the echo, read " + end + " more bytes");
+                    }
+                    return in.array();
+                });
+    }
+
+    /** @return {@code f}, closing {@code c} when it completes, fails or is cancelled */
+    static <T> Future<T> closing(Future<T> f, AutoCloseable c) {
+        return new Future<>() {
+            @Override
+            public Poll<T> poll(Context cx) {
+                Poll<T> p;
+                try {
+                    p = f.poll(cx);
+                } catch (RuntimeException | Error e) {
+                    close();
+                    throw e;
+                }
+                if (p.isReady()) {
+                    close();
+                }
+                return p;
+            }
+
+            @Override
+            public void cancel() {
+                f.cancel();
+                close();
+            }
+
+            private void close() {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        };
+    }
+
+    /** @return the cause of an {@link UncheckedIOException} thrown by {@code r} */
+    static Throwable ioFailure(Runnable r) {
+        try {
+            r.run();
+        } catch (UncheckedIOException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("expected an UncheckedIOException");
+    }
+}
