@@ -584,18 +584,25 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
         return 0;
     }
 
+    // The engine's exception is thrown only after the buffers are settled: fail() writes the alert from netOut.
     private SSLEngineResult unwrap(ByteBuffer dst) {
         ByteBuffer src = netIn == null ? NOTHING[0] : netIn.flip();
+        SSLEngineResult r;
         try {
-            return engine.unwrap(src, dst);
+            r = engine.unwrap(src, dst);
         } catch (SSLException e) {
+            settleNetIn();
             throw fail(e);
-        } finally {
-            if (netIn != null) {
-                netIn.compact();
-                if (netIn.position() == 0) {
-                    netIn = TlsBuffers.give(netIn);
-                }
+        }
+        settleNetIn();
+        return r;
+    }
+
+    private void settleNetIn() {
+        if (netIn != null) {
+            netIn.compact();
+            if (netIn.position() == 0) {
+                netIn = TlsBuffers.give(netIn);
             }
         }
     }
@@ -609,11 +616,9 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
         try {
             return unwrap(appIn);
         } finally {
-            if (appIn != null) {
-                appIn.flip();
-                if (!appIn.hasRemaining()) {
-                    appIn = TlsBuffers.give(appIn);
-                }
+            appIn.flip();
+            if (!appIn.hasRemaining()) {
+                appIn = TlsBuffers.give(appIn);
             }
         }
     }
@@ -624,17 +629,21 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
         } else {
             netOut.compact();
         }
+        SSLEngineResult r;
         try {
-            return engine.wrap(srcs, netOut);
+            r = engine.wrap(srcs, netOut);
         } catch (SSLException e) {
+            settleNetOut();
             throw fail(e);
-        } finally {
-            if (netOut != null) {
-                netOut.flip();
-                if (!netOut.hasRemaining()) {
-                    netOut = TlsBuffers.give(netOut);
-                }
-            }
+        }
+        settleNetOut();
+        return r;
+    }
+
+    private void settleNetOut() {
+        netOut.flip();
+        if (!netOut.hasRemaining()) {
+            netOut = TlsBuffers.give(netOut);
         }
     }
 
@@ -702,21 +711,23 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
 
     /** Wraps what the engine still has to say (an alert, close_notify) and offers it to the stream below once. */
     private void sendQuietly() {
-        try {
-            ByteBuffer out = netOut == null ? ByteBuffer.allocate(packetSize) : netOut.compact();
-            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-                if (engine.wrap(NOTHING, out).bytesProduced() == 0) {
-                    break;
-                }
+        ByteBuffer out = netOut == null ? ByteBuffer.allocate(packetSize) : netOut.compact();
+        for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+            try {
+                engine.wrap(NOTHING, out);
+            } catch (SSLException | RuntimeException e) {
+                break; // the connection is failing already; the alert is a courtesy
             }
-            out.flip();
-            netOut = out.hasRemaining() ? out : TlsBuffers.give(out);
-            if (netOut != null) {
+        }
+        out.flip();
+        netOut = out.hasRemaining() ? out : null;
+        if (netOut != null) {
+            try {
                 writeCx.parent = null;
                 io.pollWrite(writeCx, netOut);
+            } catch (RuntimeException ignored) {
+                // the stream below failed too: nothing more to say
             }
-        } catch (SSLException | RuntimeException ignored) {
-            // the connection is failing already; the alert is a courtesy
         }
     }
 
@@ -756,6 +767,11 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
         }
         netReadable();
         netWritable();
+    }
+
+    /** @return how many buffers this stream holds now (0 when idle), for tests */
+    synchronized int buffersHeld() {
+        return (netIn == null ? 0 : 1) + (appIn == null ? 0 : 1) + (netOut == null ? 0 : 1);
     }
 
     /** @return whether {@link #close} was called */

@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /** Servers and clients the TLS tests share. */
 final class TlsSupport {
@@ -38,7 +39,7 @@ final class TlsSupport {
         final AtomicInteger handshakes = new AtomicInteger();
         final AtomicInteger echoed = new AtomicInteger();
         final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        final Queue<TlsStream<TcpStream>> streams = new ConcurrentLinkedQueue<>();
+        final Queue<TlsStream<?>> streams = new ConcurrentLinkedQueue<>();
     }
 
     /**
@@ -46,13 +47,19 @@ final class TlsSupport {
      * then shut down cleanly (close_notify back) and closed.
      */
     static Future<Void> echoServer(TcpListener listener, TlsAcceptor acceptor, ServerLog log) {
+        return echoServer(listener, acceptor::accept, log);
+    }
+
+    /** As {@link #echoServer(TcpListener, TlsAcceptor, ServerLog)}, with the handshake of {@code accept}. */
+    static <S extends AsyncRead & AsyncWrite> Future<Void> echoServer(
+            TcpListener listener, Function<TcpStream, Future<TlsStream<S>>> accept, ServerLog log) {
         return cx -> {
             for (; ; ) {
                 TcpStream s = listener.pollAccept(cx);
                 if (s == null) {
                     return Poll.pending();
                 }
-                Task.spawn(acceptor.accept(s).then(tls -> {
+                Task.spawn(accept.apply(s).then(tls -> {
                     log.handshakes.incrementAndGet();
                     log.streams.add(tls);
                     return closing(Io.copy(tls, tls).then(n -> tls.shutdown().map(v -> {
@@ -114,6 +121,53 @@ final class TlsSupport {
                 }
             }
         };
+    }
+
+    /** A stream that moves one byte per read and per write: every TLS record arrives and leaves in pieces. */
+    static final class Trickle implements AsyncRead, AsyncWrite, AutoCloseable {
+        final TcpStream inner;
+
+        Trickle(TcpStream inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int pollRead(Context cx, ByteBuffer dst) {
+            if (!dst.hasRemaining()) {
+                return 0;
+            }
+            int limit = dst.limit();
+            dst.limit(dst.position() + 1);
+            try {
+                return inner.pollRead(cx, dst);
+            } finally {
+                dst.limit(limit);
+            }
+        }
+
+        @Override
+        public int pollWrite(Context cx, ByteBuffer src) {
+            if (!src.hasRemaining()) {
+                return 0;
+            }
+            int limit = src.limit();
+            src.limit(src.position() + 1);
+            try {
+                return inner.pollWrite(cx, src);
+            } finally {
+                src.limit(limit);
+            }
+        }
+
+        @Override
+        public int pollShutdown(Context cx) {
+            return inner.pollShutdown(cx);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
     }
 
     /** @return the cause of an {@link UncheckedIOException} thrown by {@code r} */

@@ -60,7 +60,7 @@ class TlsTest extends RuntimeTestBase {
                     }), tls)));
             assertArrayEquals(data, back);
             awaitCondition(() -> log.echoed.get() == 1, "the server ended its side cleanly");
-            TlsStream<TcpStream> server = log.streams.peek();
+            TlsStream<?> server = log.streams.peek();
             assertEquals("localhost", server.serverName().orElseThrow(), "the server saw the SNI");
             assertEquals("http/1.1", server.alpnProtocol().orElseThrow());
             assertEquals(protocol, server.protocol());
