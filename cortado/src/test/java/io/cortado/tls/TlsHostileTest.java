@@ -283,4 +283,39 @@ class TlsHostileTest extends RuntimeTestBase {
             assertTrue(f == null || !(f instanceof SSLException), () -> "the server saw a TLS failure: " + f);
         }
     }
+
+    @Test
+    void aTls12RenegotiationIsRefused() throws Exception {
+        try (AsyncRuntime rt = runtime("multi")) {
+            TlsSupport.ServerLog log = new TlsSupport.ServerLog();
+            TcpListener listener = TcpListener.bind(rt.handle(), ANY_LOOPBACK, 16);
+            rt.spawn(echoServer(listener, acceptor().protocols("TLSv1.2").build(), log));
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setCertificateEntry("root", PKI.root());
+            tmf.init(ks);
+            ctx.init(null, tmf.getTrustManagers(), null);
+            try (javax.net.ssl.SSLSocket sock = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(
+                    listener.localAddress().getAddress(), listener.localAddress().getPort())) {
+                sock.setEnabledProtocols(new String[]{"TLSv1.2"});
+                sock.setSoTimeout(20_000);
+                sock.getOutputStream().write('a');
+                assertEquals('a', sock.getInputStream().read(), "the echo works before");
+                try {
+                    sock.startHandshake(); // a second handshake: renegotiation
+                    sock.getOutputStream().write('b');
+                    int r = sock.getInputStream().read();
+                    assertEquals(-1, r, "the server closed the connection instead of renegotiating");
+                } catch (java.io.IOException expected) {
+                    // the server's alert or reset: refused either way
+                }
+            }
+            Throwable f = serverFailure(log);
+            assertInstanceOf(SSLException.class, f, f.toString());
+            assertTrue(f.getMessage().contains("renegotiation"), f.getMessage());
+            stillServes(rt, listener);
+        }
+    }
 }
