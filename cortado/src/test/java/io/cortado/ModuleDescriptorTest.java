@@ -37,7 +37,7 @@ class ModuleDescriptorTest extends RuntimeTestBase {
                 "only the simulation seams are exported, and only to cortado-test");
         assertEquals(Set.of("io.cortado", "io.cortado.time", "io.cortado.sync", "io.cortado.stream",
                 "io.cortado.io", "io.cortado.net", "io.cortado.fs", "io.cortado.process", "io.cortado.signal",
-                "io.cortado.trace"),
+                "io.cortado.trace", "io.cortado.tls"),
                 exports, "internal packages must stay hidden");
         Set<String> requires = d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
         assertEquals(Set.of("java.base", "jdk.unsupported", "jdk.jfr"), requires,
