@@ -67,11 +67,27 @@ import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
  * another {@link SSLException} from the engine (a bad record), or the stream below's own failure. A TLS failure is
  * sticky: every later operation fails with it. It affects this connection only.
  *
- * <h2>Concurrency and cancel safety</h2>
- * One reader task and one writer task may use a stream at once (or use {@link #split()}); the engine's state is
- * guarded by the stream's monitor, held only for the non-blocking work of one poll. Either side may have to move
- * the other direction's bytes (a handshake message, a key update), and each is woken when what it waits on is
- * ready. Cancel safety is as for sockets: {@link #read} and {@link #write} are cancel-safe (bytes are taken or
+ * <h2>Concurrency</h2>
+ * One reader task and one writer task may use a stream at once (or use {@link #split()}). Either side may have to
+ * move the other direction's bytes (a handshake message, a key update). Rules:
+ * <ol>
+ *   <li>The engine and the buffers are used only with the stream's monitor held, for the non-blocking work of one
+ *       poll.</li>
+ *   <li>The stream below is polled with this stream's own context per direction, whose waker wakes the task
+ *       recorded for that side ({@code readerWaker} for read readiness, {@code writerWaker} for write readiness):
+ *       a reader and a writer never replace each other's registration below.</li>
+ *   <li>A side that may wait on the other direction raises its flag ({@code readerWantsWrite},
+ *       {@code writerWantsRead}) before it polls the stream below, and lowers it only once that wait is over; a
+ *       direction's waker also wakes the flagged side. A readiness report between the poll below and the
+ *       {@code PENDING} returned is therefore never lost; a spurious wake may happen and is harmless.</li>
+ *   <li>{@link #close()} marks the stream closed under the monitor, then wakes both sides, which fail at their
+ *       next poll.</li>
+ * </ol>
+ * Guarded by {@code TlsHostileTest} (split halves in two tasks on two workers, records split at every byte) and
+ * {@code TlsTest}.
+ *
+ * <h2>Cancel safety</h2>
+ * As for sockets: {@link #read} and {@link #write} are cancel-safe (bytes are taken or
  * accepted only in the poll that completes them); {@link #readExact} and {@link #writeAll} report progress through
  * the buffer's position. The handshake futures are not: cancelling one closes the stream below.
  *
@@ -205,9 +221,7 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
             if (!handshaken && handshakeAs(cx, true) == PENDING) {
                 return PENDING;
             }
-            if (netOut != null && flushNet(cx) == PENDING) {
-                readerWantsWrite = true;
-            }
+            flushForReader(cx);
             for (; ; ) {
                 if (appIn != null) {
                     int n = Math.min(appIn.remaining(), dst.remaining());
@@ -282,8 +296,7 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
                 runTasks();
             } else if (hs == NEED_WRAP) {
                 SSLEngineResult r = wrap(NOTHING);
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && flushNet(cx) == PENDING) {
-                    readerWantsWrite = true;
+                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && !flushForReader(cx)) {
                     return;
                 }
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
@@ -293,9 +306,25 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
                 break;
             }
         }
-        if (netOut != null && flushNet(cx) == PENDING) {
-            readerWantsWrite = true;
+        flushForReader(cx);
+    }
+
+    /**
+     * Sends pending encrypted bytes on behalf of the reader; if they do not all go, the reader is woken by write
+     * readiness too (rule 3: the flag is raised before the stream below is polled).
+     *
+     * @return whether everything was sent
+     */
+    private boolean flushForReader(Context cx) {
+        if (netOut == null) {
+            return true;
         }
+        readerWantsWrite = true;
+        if (flushNet(cx) == PENDING) {
+            return false;
+        }
+        readerWantsWrite = false;
+        return true;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -459,13 +488,19 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
         }
     }
 
+    /** Drives the handshake for a reader or a writer, which may wait on either direction (rule 3). */
     private int handshakeAs(Context cx, boolean reader) {
+        if (reader) {
+            readerWantsWrite = true;
+        } else {
+            writerWantsRead = true;
+        }
         int r = handshake(cx);
-        if (r == PENDING) {
+        if (r != PENDING) {
             if (reader) {
-                readerWantsWrite = true;
+                readerWantsWrite = false;
             } else {
-                writerWantsRead = true;
+                writerWantsRead = false;
             }
         }
         return r;
