@@ -44,7 +44,7 @@ public final class TlsAcceptor {
     private final List<String> alpn;
 
     private TlsAcceptor(Builder b) {
-        this.settings = b.copy();
+        this.settings = b.copyInto(new Builder());
         this.clientAuth = b.clientAuth;
         this.alpn = b.alpn;
         this.context = b.context != null ? b.context : TlsBuilder.context(TlsBuilder.keyManagers(b.identities),
@@ -172,16 +172,6 @@ public final class TlsAcceptor {
             }
             this.clientTrust = roots == null ? null : List.copyOf(roots);
             return this;
-        }
-
-        private Builder copy() {
-            Builder c = new Builder();
-            c.protocols = protocols;
-            c.cipherSuites = cipherSuites;
-            c.alpn = alpn;
-            c.handshakeTimeout = handshakeTimeout;
-            c.acceptTruncation = acceptTruncation;
-            return c;
         }
 
         /** @return the acceptor */

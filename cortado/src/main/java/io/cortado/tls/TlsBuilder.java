@@ -108,6 +108,16 @@ public abstract sealed class TlsBuilder<B extends TlsBuilder<B>> permits TlsConn
         return self();
     }
 
+    /** Copies the shared settings into {@code c} (an immutable snapshot for a connector or acceptor). */
+    <C extends TlsBuilder<C>> C copyInto(C c) {
+        c.protocols = protocols;
+        c.cipherSuites = cipherSuites;
+        c.alpn = alpn;
+        c.handshakeTimeout = handshakeTimeout;
+        c.acceptTruncation = acceptTruncation;
+        return c;
+    }
+
     void apply(SSLParameters p) {
         p.setProtocols(protocols.toArray(String[]::new));
         if (cipherSuites != null) {

@@ -42,7 +42,7 @@ public final class TlsConnector {
     private final boolean verifyHostname;
 
     private TlsConnector(Builder b) {
-        this.settings = b.copy();
+        this.settings = b.copyInto(new Builder());
         this.verifyHostname = b.verifyHostname;
         this.context = b.context != null ? b.context
                 : TlsBuilder.context(TlsBuilder.keyManagers(b.identities), TlsBuilder.trustManagers(b.trust));
@@ -186,16 +186,6 @@ public final class TlsConnector {
         public Builder dangerouslyDisableHostnameVerification() {
             this.verifyHostname = false;
             return this;
-        }
-
-        private Builder copy() {
-            Builder c = new Builder();
-            c.protocols = protocols;
-            c.cipherSuites = cipherSuites;
-            c.alpn = alpn;
-            c.handshakeTimeout = handshakeTimeout;
-            c.acceptTruncation = acceptTruncation;
-            return c;
         }
 
         /** @return the connector */

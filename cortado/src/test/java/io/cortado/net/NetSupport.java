@@ -1,9 +1,9 @@
 package io.cortado.net;
 
-import io.cortado.Context;
 import io.cortado.Future;
 import io.cortado.Poll;
 import io.cortado.Task;
+import io.cortado.testing.Closing;
 import io.cortado.io.Io;
 
 import java.net.InetAddress;
@@ -19,58 +19,6 @@ final class NetSupport {
 
     /** @return {@code f}, closing {@code c} when it completes, fails or is cancelled */
     static <T> Future<T> closing(Future<T> f, AutoCloseable c) {
-        return new Future<>() {
-            @Override
-            public Poll<T> poll(Context cx) {
-                Poll<T> p;
-                try {
-                    p = f.poll(cx);
-                } catch (RuntimeException | Error e) {
-                    close();
-                    throw e;
-                }
-                if (p.isReady()) {
-                    close();
-                }
-                return p;
-            }
-
-            @Override
-            public void cancel() {
-                f.cancel();
-                close();
-            }
-
-            private void close() {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            }
-        };
-    }
-
-    /** Echoes {@code s} until its peer ends, then closes it; a failure (a reset peer) just closes it. */
-    static Future<Long> echo(SocketStream s) {
-        return closing(Io.copy(s, s), s).orElse(e -> -1L);
-    }
-
-    /**
-     * Accepts forever, spawning {@link #echo} for each connection.
-     *
-     * @param accepted counts accepted connections
-     */
-    static <S extends SocketStream> Future<Void> echoServer(SocketListener<S> listener, AtomicInteger accepted) {
-        return cx -> {
-            for (; ; ) {
-                S s = listener.pollAccept(cx);
-                if (s == null) {
-                    return Poll.pending();
-                }
-                accepted.incrementAndGet();
-                Task.spawn(echo(s));
-            }
-        };
+        return Closing.closing(f, c);
     }
 }

@@ -6,6 +6,7 @@ import io.cortado.Future;
 import io.cortado.Futures;
 import io.cortado.Poll;
 import io.cortado.Task;
+import io.cortado.testing.Closing;
 import io.cortado.io.AsyncRead;
 import io.cortado.io.AsyncWrite;
 import io.cortado.io.Io;
@@ -91,36 +92,7 @@ final class TlsSupport {
 
     /** @return {@code f}, closing {@code c} when it completes, fails or is cancelled */
     static <T> Future<T> closing(Future<T> f, AutoCloseable c) {
-        return new Future<>() {
-            @Override
-            public Poll<T> poll(Context cx) {
-                Poll<T> p;
-                try {
-                    p = f.poll(cx);
-                } catch (RuntimeException | Error e) {
-                    close();
-                    throw e;
-                }
-                if (p.isReady()) {
-                    close();
-                }
-                return p;
-            }
-
-            @Override
-            public void cancel() {
-                f.cancel();
-                close();
-            }
-
-            private void close() {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            }
-        };
+        return Closing.closing(f, c);
     }
 
     /** A stream that moves one byte per read and per write: every TLS record arrives and leaves in pieces. */
