@@ -21,4 +21,27 @@ final class NetSupport {
     static <T> Future<T> closing(Future<T> f, AutoCloseable c) {
         return Closing.closing(f, c);
     }
+
+    /** Echoes {@code s} until its peer ends, then closes it; a failure (a reset peer) just closes it. */
+    static Future<Long> echo(SocketStream s) {
+        return closing(Io.copy(s, s), s).orElse(e -> -1L);
+    }
+
+    /**
+     * Accepts forever, spawning {@link #echo} for each connection.
+     *
+     * @param accepted counts accepted connections
+     */
+    static <S extends SocketStream> Future<Void> echoServer(SocketListener<S> listener, AtomicInteger accepted) {
+        return cx -> {
+            for (; ; ) {
+                S s = listener.pollAccept(cx);
+                if (s == null) {
+                    return Poll.pending();
+                }
+                accepted.incrementAndGet();
+                Task.spawn(echo(s));
+            }
+        };
+    }
 }
