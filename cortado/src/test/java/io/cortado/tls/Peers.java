@@ -322,9 +322,22 @@ final class Peers {
         }
 
         /** @return whether {@code needle} appeared in the output; false if the output ended without it */
-        synchronized boolean awaitOutputOrEnd(String needle) {
+        boolean awaitOutputOrEnd(String needle) {
+            return awaitOutputOrEnd(needle, 1);
+        }
+
+        private int count(String needle) {
+            int n = 0;
+            for (int i = output.indexOf(needle); i >= 0; i = output.indexOf(needle, i + needle.length())) {
+                n++;
+            }
+            return n;
+        }
+
+        /** @return whether {@code needle} appeared {@code times} in the output; false if it ended before */
+        synchronized boolean awaitOutputOrEnd(String needle, int times) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (output.indexOf(needle) < 0) {
+            while (count(needle) < times) {
                 if (ended) {
                     return false;
                 }
@@ -344,7 +357,12 @@ final class Peers {
 
         /** Waits until {@code needle} appears in the output; fails if the output ends without it. */
         void awaitOutput(String needle) {
-            if (!awaitOutputOrEnd(needle)) {
+            awaitOutput(needle, 1);
+        }
+
+        /** Waits until {@code needle} appeared {@code times} in the output; fails if the output ends before. */
+        void awaitOutput(String needle, int times) {
+            if (!awaitOutputOrEnd(needle, times)) {
                 fail("\"" + needle + "\" never came from " + command + "; its output:\n" + output());
             }
         }

@@ -285,4 +285,254 @@ class TlsInteropTest extends RuntimeTestBase {
             assertTrue(log.failures.isEmpty(), () -> "server failures: " + log.failures);
         }
     }
+    // ---------------------------------------------------------------------------------------------------------
+    // openssl s_server and s_client
+
+    static String opensslFlag(String protocol) {
+        return protocol.equals("TLSv1.3") ? "-tls1_3" : "-tls1_2";
+    }
+
+    /** @return each line of {@code text} reversed, as {@code openssl s_server -rev} answers */
+    static String reversedLines(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : text.split("\n")) {
+            sb.append(new StringBuilder(line).reverse()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void aCortadoClientTalksToOpensslServer(String protocol, @TempDir Path dir) {
+        Path[] files = LOCALHOST.write(dir, "server");
+        try (AsyncRuntime rt = runtime("multi");
+             PeerProcess server = PeerProcess.opensslServer(dir, "-cert", files[0].toString(), "-key",
+                     files[1].toString(), "-rev", "-naccept", "1", opensslFlag(protocol), "-alpn", "http/1.1")) {
+            String lines = "hello openssl\nthe second line, 0123456789\n" + "x".repeat(5000) + "y\n";
+            byte[] expected = reversedLines(lines).getBytes(StandardCharsets.UTF_8);
+            TlsConnector c = connector(protocol).alpn("h2", "http/1.1").build();
+            AtomicReference<String> seen = new AtomicReference<>();
+            byte[] back = rt.blockOn(TcpStream.connect(new InetSocketAddress("127.0.0.1", server.port))
+                    .then(s -> c.connect("localhost", s))
+                    .then(tls -> {
+                        ByteBuffer in = ByteBuffer.allocate(expected.length);
+                        return closing(tls.writeAll(ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8)))
+                                .then(v -> tls.flush())
+                                .then(v -> tls.readExact(in))
+                                .then(v -> tls.shutdown())
+                                .map(v -> {
+                                    seen.set(tls.protocol() + " " + tls.alpnProtocol().orElse("-"));
+                                    return in.array();
+                                }), tls);
+                    }));
+            assertEquals(new String(expected, StandardCharsets.UTF_8), new String(back, StandardCharsets.UTF_8));
+            assertEquals(protocol + " http/1.1", seen.get());
+            assertEquals(0, server.awaitExit(), server::output);
+            String out = server.output();
+            assertTrue(out.contains("Protocol version: " + protocol), out);
+            assertTrue(out.contains("ALPN protocols selected: http/1.1"), out);
+            assertTrue(out.contains("CONNECTION CLOSED"), "s_server saw the close_notify: " + out);
+        }
+    }
+
+    /** {@code openssl s_client} against a Cortado echo server at {@code addr}, with {@code extra} options. */
+    static PeerProcess opensslClient(Path dir, InetSocketAddress addr, String protocol, String... extra) {
+        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + addr.getPort(),
+                "-servername", "localhost", "-CAfile", dir.resolve("ca.crt").toString(), "-verify_return_error",
+                opensslFlag(protocol)));
+        cmd.addAll(List.of(extra));
+        return PeerProcess.start(dir, cmd.toArray(String[]::new));
+    }
+
+    static void writeCa(Path dir) throws IOException {
+        Files.writeString(dir.resolve("ca.crt"), TestPki.pem("CERTIFICATE", encoded(PKI.root())));
+    }
+
+    static byte[] encoded(Certificate c) {
+        try {
+            return c.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void opensslClientIsEchoedByACortadoServerAndResumesItsSession(String protocol, @TempDir Path dir)
+            throws IOException {
+        writeCa(dir);
+        try (AsyncRuntime rt = runtime("multi")) {
+            TlsSupport.ServerLog log = new TlsSupport.ServerLog();
+            TcpListener listener = TcpListener.bind(rt.handle(), ANY_LOOPBACK, 16);
+            rt.spawn(echoServer(listener, acceptor(protocol).build(), log));
+            String session = dir.resolve("session.pem").toString();
+            try (PeerProcess first = opensslClient(dir, listener.localAddress(), protocol, "-sess_out", session)) {
+                first.send("echo this, please\n");
+                first.awaitOutput("echo this, please");
+                first.send("and this 0123456789\n");
+                first.awaitOutput("and this 0123456789");
+                first.closeInput(); // s_client sends close_notify and exits
+                assertEquals(0, first.awaitExit(), first::output);
+                String out = first.output();
+                assertTrue(out.contains("New, " + protocol + ", Cipher is"), out);
+                assertTrue(out.contains("Verify return code: 0 (ok)"), out);
+            }
+            awaitCondition(() -> log.echoed.get() == 1, "the Cortado server ended the first connection cleanly");
+            assertTrue(Files.size(Path.of(session)) > 0, "s_client saved the session");
+            try (PeerProcess second = opensslClient(dir, listener.localAddress(), protocol, "-sess_in", session)) {
+                second.send("resumed?\n");
+                second.awaitOutput("resumed?");
+                second.closeInput();
+                assertEquals(0, second.awaitExit(), second::output);
+                String out = second.output();
+                assertTrue(out.contains("Reused, " + protocol + ", Cipher is"), "the session was resumed: " + out);
+            }
+            awaitCondition(() -> log.echoed.get() == 2, "the Cortado server ended the second connection cleanly");
+            assertTrue(log.failures.isEmpty(), () -> "server failures: " + log.failures);
+            for (TlsStream<TcpStream> s : log.streams) {
+                assertEquals(protocol, s.protocol());
+            }
+        }
+    }
+
+    @Test
+    void aCortadoServerKeepsEchoingAfterOpensslKeyUpdates(@TempDir Path dir) throws IOException {
+        writeCa(dir);
+        try (AsyncRuntime rt = runtime("multi")) {
+            TlsSupport.ServerLog log = new TlsSupport.ServerLog();
+            TcpListener listener = TcpListener.bind(rt.handle(), ANY_LOOPBACK, 16);
+            rt.spawn(echoServer(listener, acceptor("TLSv1.3").build(), log));
+            // Interactive s_client (neither -quiet nor -ign_eof): a line "k" sends a KeyUpdate, "K" one that asks
+            // for the server's in return. After either, the client's records use new keys (and after "K" it
+            // expects the server's to), so an echo after each proves the server followed. Each command is sent
+            // alone, once the answer to the line before came, since s_client takes a command from the start of
+            // what one read of its input returns.
+            try (PeerProcess client = opensslClient(dir, listener.localAddress(), "TLSv1.3")) {
+                client.send("before the updates\n");
+                client.awaitOutput("before the updates");
+                client.send("k\n");
+                client.awaitOutput("KEYUPDATE");
+                client.send("after a key update\n");
+                client.awaitOutput("after a key update");
+                client.send("K\n");
+                client.awaitOutput("KEYUPDATE", 2); // s_client drops the rest of what it read with a command
+                client.send("after a requested key update\n");
+                client.awaitOutput("after a requested key update");
+                client.closeInput();
+                assertEquals(0, client.awaitExit(), client::output);
+                String out = client.output();
+                assertEquals(2, out.split("KEYUPDATE", -1).length - 1, out);
+            }
+            awaitCondition(() -> log.echoed.get() == 1, "the Cortado server ended the connection cleanly");
+            assertTrue(log.failures.isEmpty(), () -> "server failures: " + log.failures);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // curl
+
+    static final String BODY = "hello from a Cortado TLS server\n";
+
+    /**
+     * Accepts forever; on each connection reads an HTTP/1.1 request head (up to the empty line), records its first
+     * line, answers {@link #BODY} and ends the connection cleanly.
+     */
+    static Future<Void> httpServer(TcpListener listener, TlsAcceptor acceptor, TlsSupport.ServerLog log,
+                                   Queue<String> requests) {
+        byte[] response = ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                + BODY.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + BODY)
+                .getBytes(StandardCharsets.UTF_8);
+        return cx -> {
+            for (; ; ) {
+                TcpStream s = listener.pollAccept(cx);
+                if (s == null) {
+                    return Poll.pending();
+                }
+                Task.spawn(acceptor.accept(s).then(tls -> {
+                    log.handshakes.incrementAndGet();
+                    log.streams.add(tls);
+                    BufReader in = new BufReader(tls);
+                    List<String> head = new ArrayList<>();
+                    return closing(readHead(in, head)
+                            .then(v -> tls.writeAll(ByteBuffer.wrap(response)))
+                            .then(v -> tls.flush())
+                            .then(v -> tls.shutdown())
+                            .map(v -> {
+                                requests.add(head.getFirst());
+                                log.echoed.incrementAndGet();
+                                return 0L;
+                            }), tls);
+                }).orElse(e -> {
+                    log.failures.add(e instanceof UncheckedIOException u ? u.getCause() : e);
+                    return -1L;
+                }));
+            }
+        };
+    }
+
+    /** Reads lines into {@code head} up to the empty line that ends an HTTP request head. */
+    static Future<Void> readHead(BufReader in, List<String> head) {
+        return in.readLine().then(line -> {
+            if (line == null) {
+                return Futures.failed(new AssertionError("the request ended before its head did: " + head));
+            }
+            if (line.isEmpty()) {
+                return Futures.ready(null);
+            }
+            head.add(line);
+            return readHead(in, head);
+        });
+    }
+
+    static List<String> curl(Path dir, int port, String protocol, String... extra) {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--cacert", dir.resolve("ca.crt").toString(),
+                "--resolve", "localhost:" + port + ":127.0.0.1", "--max-time", "20",
+                "-w", "\n[%{http_code} %{http_version}]"));
+        if (protocol.equals("TLSv1.2")) {
+            cmd.addAll(List.of("--tlsv1.2", "--tls-max", "1.2"));
+        } else {
+            cmd.add("--tlsv1.3");
+        }
+        cmd.addAll(List.of(extra));
+        cmd.add("https://localhost:" + port + "/hello");
+        return cmd;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void curlGetsAnHttpsAnswerFromACortadoServerAndAlpnPicksHttp11(String protocol, @TempDir Path dir)
+            throws IOException {
+        writeCa(dir);
+        try (AsyncRuntime rt = runtime("multi")) {
+            TlsSupport.ServerLog log = new TlsSupport.ServerLog();
+            Queue<String> requests = new ConcurrentLinkedQueue<>();
+            TcpListener listener = TcpListener.bind(rt.handle(), ANY_LOOPBACK, 16);
+            rt.spawn(httpServer(listener, acceptor(protocol).alpn("http/1.1").build(), log, requests));
+            int port = listener.localAddress().getPort();
+
+            try (PeerProcess curl = PeerProcess.start(dir, curl(dir, port, protocol, "--http1.1")
+                    .toArray(String[]::new))) {
+                assertEquals(0, curl.awaitExit(), curl::output);
+                assertEquals(BODY + "\n[200 1.1]", curl.output());
+            }
+            // Without --http1.1, curl offers h2 and http/1.1 by ALPN; the server speaks only http/1.1.
+            try (PeerProcess curl = PeerProcess.start(dir, curl(dir, port, protocol, "-v")
+                    .toArray(String[]::new))) {
+                assertEquals(0, curl.awaitExit(), curl::output);
+                String out = curl.output();
+                assertTrue(out.contains("ALPN: offers h2,http/1.1"), out);
+                assertTrue(out.contains("ALPN: server accepted http/1.1"), out);
+                assertTrue(out.contains("SSL connection using " + protocol), out);
+                assertTrue(out.endsWith(BODY + "\n[200 1.1]"), out);
+            }
+            awaitCondition(() -> log.echoed.get() == 2, "the server answered both requests and ended cleanly");
+            assertEquals(List.of("GET /hello HTTP/1.1", "GET /hello HTTP/1.1"), List.copyOf(requests));
+            for (TlsStream<TcpStream> s : log.streams) {
+                assertEquals("http/1.1", s.alpnProtocol().orElseThrow());
+                assertEquals(protocol, s.protocol());
+                assertEquals("localhost", s.serverName().orElseThrow(), "curl sent SNI");
+            }
+            assertTrue(log.failures.isEmpty(), () -> "server failures: " + log.failures);
+        }
+    }
 }
