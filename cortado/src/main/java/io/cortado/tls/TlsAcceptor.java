@@ -47,7 +47,8 @@ public final class TlsAcceptor {
         this.settings = b.copyInto(new Builder());
         this.clientAuth = b.clientAuth;
         this.alpn = b.alpn;
-        this.context = b.context != null ? b.context : TlsBuilder.context(TlsBuilder.keyManagers(b.identities),
+        this.context = b.context != null ? b.context : TlsBuilder.context(
+                SniKeyManager.wrap(TlsBuilder.keyManagers(b.identities)),
                 b.clientTrust != null ? TlsBuilder.trustManagers(b.clientTrust) : null);
     }
 
@@ -79,7 +80,7 @@ public final class TlsAcceptor {
      */
     public static Builder builder(KeyStore keyStore, char[] password) {
         Builder b = new Builder();
-        b.context = TlsBuilder.context(TlsBuilder.keyManagers(keyStore, password), null);
+        b.context = TlsBuilder.context(SniKeyManager.wrap(TlsBuilder.keyManagers(keyStore, password)), null);
         return b;
     }
 

@@ -15,6 +15,7 @@ import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
@@ -63,7 +64,8 @@ import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
  *
  * <h2>Errors</h2>
  * Failures are {@link UncheckedIOException}s, as for sockets: the cause is a {@link TlsHandshakeException} (with a
- * {@linkplain TlsHandshakeException#reason() reason}) for a failed handshake, a {@link TlsTruncationException},
+ * {@linkplain TlsHandshakeException#reason() reason}) for a failed handshake (also when the peer's verdict comes
+ * at the first read after it: a TLS 1.3 server that refuses a client's certificate), a {@link TlsTruncationException},
  * another {@link SSLException} from the engine (a bad record), or the stream below's own failure. A TLS failure is
  * sticky: every later operation fails with it. It affects this connection only.
  *
@@ -668,7 +670,7 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
         try {
             r = engine.wrap(srcs, netOut);
         } catch (SSLException e) {
-            settleNetOut();
+            settleNetOut(); // back to read mode before fail() appends the alert to netOut and sends it
             throw fail(e);
         }
         settleNetOut();
@@ -735,8 +737,10 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
 
     /** Records a TLS failure (sticky), tries once to send the alert the engine made, and returns it to throw. */
     private UncheckedIOException fail(SSLException e) {
-        IOException f = handshaken || e instanceof TlsTruncationException ? e
-                : TlsHandshakeException.classify(e, peer);
+        // An SSLHandshakeException after the handshake is the peer's late verdict on it: a TLS 1.3 server checks
+        // the client's certificate after the client's side of the handshake is done.
+        IOException f = e instanceof TlsTruncationException || (handshaken && !(e instanceof SSLHandshakeException))
+                ? e : TlsHandshakeException.classify(e, peer);
         if (failure == null) {
             failure = f;
             sendQuietly();
@@ -747,9 +751,19 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
     /** Wraps what the engine still has to say (an alert, close_notify) and offers it to the stream below once. */
     private void sendQuietly() {
         ByteBuffer out = netOut == null ? ByteBuffer.allocate(packetSize) : netOut.compact();
-        for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+        netOut = null; // out owns the pending bytes until they are put back below
+        for (int i = 0; i < 8 && !engine.isOutboundDone(); i++) {
             try {
-                engine.wrap(NOTHING, out);
+                SSLEngineResult r = engine.wrap(NOTHING, out);
+                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    // The engine wants a whole packet of room after what is pending (a TLS 1.3 alert during the
+                    // handshake comes after the ServerHello and change_cipher_spec it still has to send).
+                    out = grow(out, out.position() + packetSize, false);
+                    continue;
+                }
+                if (r.bytesProduced() == 0) {
+                    break;
+                }
             } catch (SSLException | RuntimeException e) {
                 break; // the connection is failing already; the alert is a courtesy
             }
