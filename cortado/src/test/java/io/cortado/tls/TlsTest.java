@@ -105,4 +105,40 @@ class TlsTest extends RuntimeTestBase {
             assertEquals(TlsHandshakeException.Reason.CERTIFICATE_EXPIRED, e.reason(), e.getMessage());
         }
     }
+
+    /** Reads {@code r} to its end into {@code out}. */
+    private static io.cortado.Future<java.io.ByteArrayOutputStream> readAll(io.cortado.io.AsyncRead r,
+                                                                          java.io.ByteArrayOutputStream out) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8192);
+        return r.read(b).then(n -> {
+            if (n == io.cortado.io.AsyncRead.EOF) {
+                return io.cortado.Futures.ready(out);
+            }
+            out.write(b.array(), 0, n);
+            return readAll(r, out);
+        });
+    }
+
+    @Test
+    void tls13HalfCloseLetsThePeerAnswerAfterOurCloseNotify() {
+        try (AsyncRuntime rt = runtime("multi")) {
+            TcpListener listener = TcpListener.bind(rt.handle(), ANY_LOOPBACK, 16);
+            TlsAcceptor acceptor = TlsAcceptor.builder(LOCALHOST.chain(), LOCALHOST.key()).build();
+            // The server reads everything up to the client's close_notify, and only then answers.
+            rt.spawn(listener.accept().then(acceptor::accept).then(tls -> TlsSupport.closing(
+                    readAll(tls, new java.io.ByteArrayOutputStream()).then(all -> {
+                        byte[] reply = ("got " + all.size() + " bytes").getBytes();
+                        return tls.writeAll(java.nio.ByteBuffer.wrap(reply)).then(v -> tls.shutdown());
+                    }), tls)));
+            byte[] data = new byte[60_000];
+            new Random(13).nextBytes(data);
+            String answer = rt.blockOn(TcpStream.connect(listener.localAddress())
+                    .then(s -> client("TLSv1.3").connect("localhost", s))
+                    .then(tls -> TlsSupport.closing(tls.writeAll(java.nio.ByteBuffer.wrap(data))
+                            .then(v -> tls.shutdown()) // close_notify and FIN: our direction ends here
+                            .then(v -> readAll(tls, new java.io.ByteArrayOutputStream()))
+                            .map(out -> out.toString()), tls)));
+            assertEquals("got 60000 bytes", answer);
+        }
+    }
 }
