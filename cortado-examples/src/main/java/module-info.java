@@ -2,4 +2,6 @@
 module io.cortado.examples {
     requires io.cortado;
     requires io.cortado.async;
+    requires org.bouncycastle.pkix;     // SelfSigned: the certificate builder (the JDK signs)
+    requires org.bouncycastle.provider;
 }

@@ -38,7 +38,13 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Options: {@code --conns=100 --size=64 --warmup=S (closed 1, open 5) --seconds=10 --rate=60000 (open)
  * --server-pid=PID --impl=NAME (a label for the output) --host=127.0.0.1 --drain=2 (open: seconds to wait for the
- * last echoes) --poll=busy|block (closed only; open always busy-polls)}.
+ * last echoes) --poll=busy|block (closed only; open always busy-polls) --tls=DIR}.
+ *
+ * <p>{@code --tls=DIR} (W12, {@code tls_echo}): every connection is TLS 1.3 with {@code TLS_AES_128_GCM_SHA256},
+ * trusting only the certificate {@link BenchTls} wrote in {@code DIR}; the handshakes are done (one connection after
+ * the other) before the warm-up starts, and each connection's bytes go through its own JDK {@code SSLEngine} on the
+ * generator's one thread ({@link TlsConn}): the same loop, schedule and checks as plain TCP, with encryption added.
+ * The workloads are then reported as {@code tls_echo} and {@code tls_echo_cpu}.
  *
  * <p>A message is {@code size} bytes: its number {@code k} (a long; {@code k % conns} is its connection) and its
  * reference time (a long, ns after {@code t0}: the scheduled time in open mode, the actual send time in closed mode);
@@ -60,6 +66,7 @@ public final class EchoLoad {
     private final boolean busy;
     private final int serverPid;
     private final String impl;
+    private final boolean tls;
 
     private final Selector selector;
     /** The selection action, made once: a method reference written in the loop would allocate at every poll. */
@@ -139,6 +146,16 @@ public final class EchoLoad {
         serverPid = Integer.parseInt(o.getOrDefault("server-pid", "0"));
         impl = o.getOrDefault("impl", "unknown");
         String host = o.getOrDefault("host", "127.0.0.1");
+        String tlsDir = o.get("tls");
+        tls = tlsDir != null;
+        javax.net.ssl.SSLContext context = null;
+        if (tls) {
+            try {
+                context = BenchTls.clientContext(Path.of(tlsDir));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException("cannot make the TLS client context", e);
+            }
+        }
 
         selector = Selector.open();
         all = new Conn[conns];
@@ -147,8 +164,13 @@ public final class EchoLoad {
         for (int i = 0; i < conns; i++) {
             SocketChannel ch = SocketChannel.open(addr); // blocking connect, one after the other
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            TlsConn t = null;
+            if (tls) {
+                t = new TlsConn(ch, BenchTls.engine(context, true));
+                t.handshake(); // blocking: returns when done
+            }
             ch.configureBlocking(false);
-            all[i] = new Conn(i, ch, size);
+            all[i] = new Conn(i, ch, size, t);
             ch.register(selector, SelectionKey.OP_READ, all[i]);
         }
     }
@@ -161,17 +183,34 @@ public final class EchoLoad {
     private static final class Conn {
         final int id;
         final SocketChannel ch;
+        /** Its TLS layer, or null for plain TCP. */
+        final TlsConn tls;
         final ByteBuffer rx = ByteBuffer.allocateDirect(64 * 1024);
         ByteBuffer tx;
         /** The number of the next echo this connection must return. */
         long expect;
         boolean dirty;
 
-        Conn(int id, SocketChannel ch, int size) {
+        Conn(int id, SocketChannel ch, int size, TlsConn tls) {
             this.id = id;
             this.ch = ch;
+            this.tls = tls;
             this.expect = id;
             this.tx = ByteBuffer.allocateDirect(Math.max(4096, 4 * size));
+        }
+
+        /** Writes what the socket takes of {@code tx} (read mode); whether bytes are left (plain or encrypted). */
+        boolean writeLeavesBytes(ByteBuffer tx) throws IOException {
+            if (tls == null) {
+                ch.write(tx);
+                return tx.hasRemaining();
+            }
+            return !tls.write(tx);
+        }
+
+        /** Reads what arrived into {@code rx}: bytes read, or -1 at the end. */
+        int read(ByteBuffer rx) throws IOException {
+            return tls == null ? ch.read(rx) : tls.read(rx);
         }
     }
 
@@ -179,7 +218,7 @@ public final class EchoLoad {
         if (args.length < 2 || !(args[0].equals("closed") || args[0].equals("open"))) {
             System.err.println("usage: EchoLoad <closed|open> <port> [--conns=100] [--size=64] [--warmup=S] "
                     + "[--seconds=10] [--rate=60000] [--server-pid=PID] [--impl=NAME] [--host=127.0.0.1] [--drain=2] "
-                    + "[--poll=busy|block]");
+                    + "[--poll=busy|block] [--tls=DIR]");
             System.exit(2);
         }
         Map<String, String> o = new LinkedHashMap<>();
@@ -255,7 +294,11 @@ public final class EchoLoad {
             prevIdle = !step(now);
         }
         for (Conn c : all) {
-            c.ch.close();
+            if (c.tls != null) {
+                c.tls.close();
+            } else {
+                c.ch.close();
+            }
         }
         selector.close();
         report(clkTck, cpuStart, cpuEnd, windowEnd - windowStart);
@@ -315,8 +358,7 @@ public final class EchoLoad {
             Conn c = all[dirty[i]];
             ByteBuffer tx = c.tx;
             tx.flip();
-            c.ch.write(tx);
-            boolean left = tx.hasRemaining();
+            boolean left = c.writeLeavesBytes(tx);
             tx.compact();
             if (left) {
                 partialWrites++;
@@ -330,9 +372,15 @@ public final class EchoLoad {
 
     private void onReadable(SelectionKey key) {
         Conn c = (Conn) key.attachment();
+        do {
+            readOnce(c);
+        } while (c.tls != null && c.tls.overflowed()); // TLS records left undecrypted for want of room in rx
+    }
+
+    private void readOnce(Conn c) {
         ByteBuffer rx = c.rx;
         try {
-            if (c.ch.read(rx) < 0) {
+            if (c.read(rx) < 0) {
                 throw new IllegalStateException("the server closed connection " + c.id);
             }
         } catch (IOException e) {
@@ -375,8 +423,7 @@ public final class EchoLoad {
         }
         ByteBuffer tx = c.tx;
         tx.flip();
-        c.ch.write(tx);
-        boolean left = tx.hasRemaining();
+        boolean left = c.writeLeavesBytes(tx);
         tx.compact();
         if (left) {
             partialWrites++;
@@ -404,10 +451,10 @@ public final class EchoLoad {
         Map<String, Double> m = new LinkedHashMap<>();
         String workload;
         if (open) {
-            workload = "echo_cpu";
+            workload = tls ? "tls_echo_cpu" : "echo_cpu";
             m.put("ns_per_roundtrip", cpuNsPerRt);
         } else {
-            workload = "tcp_echo";
+            workload = tls ? "tls_echo" : "tcp_echo";
             m.put("roundtrips_per_sec", rtPerSec);
         }
         m.put("p50_us", latency.getValueAtPercentile(50) / 1e3);
@@ -463,7 +510,7 @@ public final class EchoLoad {
     }
 
     /** Busy clock ticks of all CPUs together (the first line of /proc/stat, less idle and iowait), or -1. */
-    private static long machineBusyTicks() {
+    static long machineBusyTicks() {
         try (var r = Files.newBufferedReader(Path.of("/proc/stat"), StandardCharsets.US_ASCII)) {
             String[] f = r.readLine().trim().split("\\s+"); // cpu user nice system idle iowait irq softirq steal ...
             long busy = 0;
@@ -493,7 +540,7 @@ public final class EchoLoad {
     }
 
     /** utime + stime of a process, in clock ticks, or -1 when there is no such process (or pid is 0). */
-    private static long cpuTicks(int pid) {
+    static long cpuTicks(int pid) {
         if (pid <= 0) {
             return -1;
         }
@@ -508,7 +555,7 @@ public final class EchoLoad {
         }
     }
 
-    private static int clockTicksPerSecond() {
+    static int clockTicksPerSecond() {
         try {
             Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();

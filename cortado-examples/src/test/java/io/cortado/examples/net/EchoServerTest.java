@@ -5,6 +5,7 @@ import io.cortado.Future;
 import io.cortado.Futures;
 import io.cortado.examples.LeakCheck;
 import io.cortado.io.AsyncRead;
+import io.cortado.io.AsyncWrite;
 import io.cortado.net.TcpStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +36,7 @@ class EchoServerTest extends LeakCheck {
      * Writes {@code data} and shuts down the write half while reading everything the server sends back until it
      * closes: write and read run together (joined), so neither side's buffers need to hold the whole payload.
      */
-    static Future<byte[]> sendAndReadAll(TcpStream c, byte[] data) {
+    static <S extends AsyncRead & AsyncWrite> Future<byte[]> sendAndReadAll(S c, byte[] data) {
         ByteBuffer back = ByteBuffer.allocate(data.length + 1);
         Future<Void> write = c.writeAll(ByteBuffer.wrap(data)).then(v -> c.shutdown());
         Future<byte[]> read = Futures.pollFn(cx -> {
