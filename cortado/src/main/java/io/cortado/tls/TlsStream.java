@@ -218,7 +218,9 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
             if (readerWaker != w) {
                 readerWaker = w;
             }
-            readerWantsWrite = false;
+            if (readerWantsWrite) {
+                readerWantsWrite = false; // a volatile store only when it changes
+            }
             checkUsable();
             if (!handshaken && handshakeAs(cx, true) == PENDING) {
                 return PENDING;
@@ -363,7 +365,9 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
         if (writerWaker != w) {
             writerWaker = w;
         }
-        writerWantsRead = false;
+        if (writerWantsRead) {
+            writerWantsRead = false; // a volatile store only when it changes
+        }
         checkUsable();
         if (outboundClosing) {
             throw new UncheckedIOException(new Closed("write to the TLS stream with " + peer + " after its shutdown"));
@@ -416,7 +420,9 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
             if (writerWaker != w) {
                 writerWaker = w;
             }
-            writerWantsRead = false;
+            if (writerWantsRead) {
+                writerWantsRead = false; // a volatile store only when it changes
+            }
             checkUsable();
             if (!handshaken && !outboundClosing && handshakeAs(cx, false) == PENDING) {
                 return PENDING;
@@ -445,7 +451,9 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite> implements AsyncR
             if (writerWaker != w) {
                 writerWaker = w;
             }
-            writerWantsRead = false;
+            if (writerWantsRead) {
+                writerWantsRead = false; // a volatile store only when it changes
+            }
             if (ioShutdown) {
                 return 0;
             }
