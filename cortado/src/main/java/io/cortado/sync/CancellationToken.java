@@ -25,7 +25,7 @@ import java.util.List;
  *       </li>
  *   <li>{@code cancelled()} creates its {@code notified()} future before it reads the flag (Notify rule 3).</li>
  * </ol>
- * Guarded by {@code PrimitivesTest}.
+ * Guarded by {@code PrimitivesTest} and {@code OnceCellLincheckTest}.
  */
 public final class CancellationToken {
     private final SpinLock lock = new SpinLock();

@@ -62,8 +62,8 @@ import java.util.Objects;
  *       moves the count from exactly zero to CLOSED; a send racing the close of its own sender is thus either
  *       counted first (and received) or fails with {@link ClosedException}.</li>
  * </ol>
- * Guarded by {@code ChannelTest}, {@code SyncLincheckTest}, {@code SyncStressTest} and
- * {@code MpscCloseLincheckTest}.
+ * Guarded by {@code ChannelTest}, {@code BoundedMpscLincheckTest}, {@code UnboundedMpscLincheckTest},
+ * {@code SyncStressTest} and {@code MpscCloseLincheckTest}.
  */
 public final class Mpsc {
     private Mpsc() {

@@ -10,6 +10,8 @@ import io.cortado.Future;
  * <p>Everything written through a guard before it is closed is visible to the next holder (the semaphore's release
  * and acquire order them).
  *
+ * <p>Guarded by {@code SemaphoreTest} and {@code LockLincheckTest} (waiting, release and cancel across threads).
+ *
  * @param <T> the type of the guarded value
  */
 public final class Mutex<T> {

@@ -24,7 +24,7 @@ import java.util.List;
  *   <li>{@code notifyWaiters} increments the generation and marks every waiter notified; a future created before
  *       the increment completes at its first poll.</li>
  * </ol>
- * Guarded by {@code ChannelTest}, {@code SyncLincheckTest} and {@code SyncStressTest}.
+ * Guarded by {@code ChannelTest}, {@code NotifyLincheckTest} and {@code SyncStressTest}.
  */
 public final class Notify {
     private final SpinLock lock = new SpinLock();

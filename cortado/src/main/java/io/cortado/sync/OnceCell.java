@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  *       semaphore, so every waiter's acquire fails and it reads the value. A holder that fails gives the permit
  *       back: the next waiter tries.</li>
  * </ol>
- * Guarded by {@code PrimitivesTest}.
+ * Guarded by {@code PrimitivesTest} and {@code OnceCellLincheckTest}.
  *
  * @param <T> the value type
  */

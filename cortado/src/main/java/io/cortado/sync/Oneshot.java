@@ -34,7 +34,7 @@ import java.util.Objects;
  *       receiver's close (or the cancellation of its future) sets RX_CLOSED and wakes the sender's
  *       {@link Sender#closed()} waiter, with the same Dekker pair on the sender's waker.</li>
  * </ol>
- * Guarded by {@code ChannelTest}, {@code SyncLincheckTest} and the jcstress litmus tests of
+ * Guarded by {@code ChannelTest}, {@code OneshotLincheckTest} and the jcstress litmus tests of
  * {@code WakeUpProtocols} (rule 1).
  *
  */

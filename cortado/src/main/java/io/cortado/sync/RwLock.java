@@ -7,6 +7,8 @@ import io.cortado.Future;
  * FIFO order, so a waiting writer holds back readers that come after it and is never starved (a
  * {@link Semaphore} where a reader takes one permit and a writer takes them all, Tokio's design).
  *
+ * <p>Guarded by {@code SemaphoreTest} and {@code LockLincheckTest} (waiting, release and cancel across threads).
+ *
  * @param <T> the type of the guarded value
  */
 public final class RwLock<T> {

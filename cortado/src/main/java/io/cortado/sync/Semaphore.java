@@ -38,8 +38,10 @@ import java.lang.invoke.VarHandle;
  *       from the moment CLOSED is set no waiter is handed a permit (a waiter linked before the closer took the lock
  *       waits to be failed): a bounded {@link Mpsc} channel relies on it to end after a receiver close.</li>
  * </ol>
- * Guarded by {@code SemaphoreTest} (fairness, cancellation at every stage, close), {@code SyncLincheckTest},
- * {@code SyncStressTest} and {@code MpscCloseLincheckTest} (no permit handed to a waiter after close).
+ * Guarded by {@code SemaphoreTest} (fairness, cancellation at every stage, close), {@code SemaphoreLincheckTest}
+ * (waiting acquires released, cancelled and granted across threads; try operations linearizable),
+ * {@code LockLincheckTest}, {@code SyncStressTest} and {@code MpscCloseLincheckTest} (no permit handed to a waiter
+ * after close).
  */
 public final class Semaphore {
     /** The most permits a semaphore can hold. */

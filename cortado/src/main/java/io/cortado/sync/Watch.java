@@ -19,7 +19,7 @@ import java.util.Objects;
  *   <li>{@code changed()} creates its {@link Notify#notified()} future <i>before</i> it compares versions, so a
  *       change that lands between the comparison and the wait still completes it (Notify rule 3).</li>
  * </ol>
- * Guarded by {@code PrimitivesTest}.
+ * Guarded by {@code PrimitivesTest} and {@code WatchLincheckTest}.
  */
 public final class Watch {
     private Watch() {

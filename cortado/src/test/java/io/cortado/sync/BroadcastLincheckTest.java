@@ -2,10 +2,13 @@ package io.cortado.sync;
 
 import io.cortado.Poll;
 import io.cortado.testing.HandPolled;
+import io.cortado.testing.LincheckBudget;
 import io.cortado.testing.LincheckScenario;
 import io.cortado.testing.ReachedStates;
 import io.cortado.testing.RuntimeTestBase;
+import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (a {@code recv} left Pending whose waker was not woken since is still Pending), then closes both senders and
  * drains: {@code recv} never waits once every sender is closed, and the ledger holds: the messages received are
  * distinct, each was sent, those from one sender come in its order, and received plus reported lag equals sent.
- * Counted and asserted: a waiting {@code recv} woken by a send; a lag reported during the race.
+ * Counted and asserted: a waiting {@code recv} woken by a send; a lag reported during the race. Also
+ * ({@link TryOps}): linearizability of {@code send} and two receivers' {@code tryRecv} from three threads.
  */
 class BroadcastLincheckTest extends RuntimeTestBase {
     static final ReachedStates REACHED = new ReachedStates();
@@ -162,6 +166,46 @@ class BroadcastLincheckTest extends RuntimeTestBase {
         LincheckScenario.of(Capacity2.class).thread("recv", "recv", "recv").thread("sendA", "sendA")
                 .thread("sendB", "sendB").check(250 * scale(), 100 * scale());
         REACHED.assertReached("a waiting recv was woken by a send", "a lag was reported during the race");
+    }
+
+    /** {@code send} from any thread; two receivers' {@code tryRecv}, each read by its own thread. */
+    @Param(name = "v", gen = IntGen.class, conf = "1:5")
+    public static class TryOps {
+        private final Broadcast.Channel<Integer> ch = Broadcast.channel(2);
+        private final Broadcast.Receiver<Integer> second = ch.sender().subscribe();
+
+        @Operation
+        public void send(@Param(name = "v") int v) {
+            ch.sender().send(v);
+        }
+
+        @Operation(nonParallelGroup = "first")
+        public String recvFirst() {
+            return read(ch.receiver());
+        }
+
+        @Operation(nonParallelGroup = "second")
+        public String recvSecond() {
+            return read(second);
+        }
+
+        private static String read(Broadcast.Receiver<Integer> r) {
+            try {
+                return String.valueOf(r.tryRecv());
+            } catch (Broadcast.LaggedException e) {
+                return "lagged " + e.missed();
+            }
+        }
+    }
+
+    /**
+     * Linearizability of {@code send} and {@code tryRecv} (lag included): random scenarios of three threads,
+     * {@link LincheckBudget#linearizable}'s budget.
+     */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void tryRecvIsLinearizable() {
+        LincheckBudget.linearizable(TryOps.class);
     }
 
     @Override

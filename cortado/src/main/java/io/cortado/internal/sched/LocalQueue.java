@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
  *
  * <h2>Layout</h2>
  * <pre>
- *   buffer: CAPACITY slots, index = position &amp; MASK
+ *   buffer: capacity slots, index = position &amp; mask
  *   head  : one long = (steal &lt;&lt; 32) | real      (two wrapping 32-bit positions, CAS-ed together)
  *   tail  : int, written only by the owner
  *
@@ -25,7 +25,7 @@ import java.lang.invoke.VarHandle;
  *   <li>Only the owner writes {@code tail} and the free slots. It writes a slot plainly, then publishes it with a
  *       release store of {@code tail}; thieves read {@code tail} with acquire before reading slots.</li>
  *   <li>The owner may reuse a slot only when it is behind {@code steal}: a push checks
- *       {@code tail - steal < CAPACITY} against a fresh (acquire) read of {@code head}. So a slot a thief is still
+ *       {@code tail - steal < capacity} against a fresh (acquire) read of {@code head}. So a slot a thief is still
  *       copying is never overwritten.</li>
  *   <li>Pop and steal claim items by CAS on the whole head word, so an item is taken by exactly one of them.</li>
  *   <li>A thief claims by moving only {@code real} forward (one CAS), copies the claimed items, then sets
@@ -36,7 +36,7 @@ import java.lang.invoke.VarHandle;
  *       the overflow sink (the global inject queue) in one claim, so a burst of spawns never fails and never
  *       loses a task.</li>
  *   <li>Positions are 32-bit and wrap; all distances are computed with wrapping int subtraction, which is exact
- *       because no distance exceeds {@code CAPACITY}.</li>
+ *       because no distance exceeds {@code capacity}.</li>
  * </ol>
  * Guarded by {@code LocalQueueLincheckTest} (linearizability of push/pop by the owner against steals from other
  * threads) and {@code LocalQueueStressTest} (millions of items; each taken exactly once, also across position
@@ -45,10 +45,8 @@ import java.lang.invoke.VarHandle;
  * @param <E> the item type (tasks, in the runtime)
  */
 public final class LocalQueue<E> {
-    /** Capacity: a power of two. */
+    /** Capacity of the runtime's queues: a power of two. */
     public static final int CAPACITY = 256;
-    private static final int MASK = CAPACITY - 1;
-    private static final int HALF = CAPACITY / 2;
 
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
@@ -75,7 +73,11 @@ public final class LocalQueue<E> {
         void pushBatch(Object[] items, int n);
     }
 
-    private final Object[] buffer = new Object[CAPACITY];
+    /** {@link #CAPACITY}, or a smaller power of two in tests (so that they reach overflow). */
+    private final int capacity;
+    private final int mask;
+    private final int half;
+    private final Object[] buffer;
     @SuppressWarnings("unused")
     private volatile long head;
     @SuppressWarnings("unused")
@@ -83,6 +85,23 @@ public final class LocalQueue<E> {
 
     /** Creates an empty queue whose positions start at {@code start} (tests start near the wrap-around). */
     public LocalQueue(int start) {
+        this(start, CAPACITY);
+    }
+
+    /**
+     * Creates an empty queue of {@code capacity} slots whose positions start at {@code start}: for tests, which use
+     * a small capacity to reach a full queue. A thief's queue must have the capacity of the queues it steals from.
+     *
+     * @param capacity a power of two, at least 2
+     */
+    LocalQueue(int start, int capacity) {
+        if (capacity < 2 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity : " + capacity + " (expected: a power of two, at least 2)");
+        }
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.half = capacity / 2;
+        this.buffer = new Object[capacity];
         HEAD.setRelease(this, pack(start, start));
         TAIL.setRelease(this, start);
     }
@@ -138,8 +157,8 @@ public final class LocalQueue<E> {
             long h = headAcquire();
             int steal = steal(h);
             int t = tailPlain();
-            if (t - steal < CAPACITY) {
-                buffer[t & MASK] = item;
+            if (t - steal < capacity) {
+                buffer[t & mask] = item;
                 setTailRelease(t + 1);
                 return;
             }
@@ -155,21 +174,21 @@ public final class LocalQueue<E> {
         }
     }
 
-    /** Claims HALF items from the head for the overflow sink, then hands them over with {@code item} (rule 5). */
+    /** Claims half the items from the head for the overflow sink, then hands them over with {@code item} (rule 5). */
     private boolean pushOverflow(E item, int real, Overflow<E> overflow) {
         long expected = pack(real, real);
-        long next = pack(real + HALF, real + HALF);
+        long next = pack(real + half, real + half);
         if (!casHead(expected, next)) {
             return false;
         }
-        Object[] batch = new Object[HALF + 1];
-        for (int i = 0; i < HALF; i++) {
-            int idx = (real + i) & MASK;
+        Object[] batch = new Object[half + 1];
+        for (int i = 0; i < half; i++) {
+            int idx = (real + i) & mask;
             batch[i] = buffer[idx];
             buffer[idx] = null;
         }
-        batch[HALF] = item;
-        overflow.pushBatch(batch, HALF + 1);
+        batch[half] = item;
+        overflow.pushBatch(batch, half + 1);
         return true;
     }
 
@@ -190,7 +209,7 @@ public final class LocalQueue<E> {
             int nextReal = real + 1;
             long next = steal == real ? pack(nextReal, nextReal) : pack(steal, nextReal);
             if (casHead(h, next)) {
-                int idx = real & MASK;
+                int idx = real & mask;
                 Object item = buffer[idx];
                 buffer[idx] = null; // a thief copies only [steal, real): this slot is ours alone; clear it for the GC
                 return (E) item;
@@ -212,7 +231,7 @@ public final class LocalQueue<E> {
 
     /** @return how many more items the owner can push before the queue is full */
     public int remainingCapacity() {
-        return CAPACITY - (tailPlain() - steal(headAcquire()));
+        return capacity - (tailPlain() - steal(headAcquire()));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -220,7 +239,7 @@ public final class LocalQueue<E> {
 
     /**
      * Steals half of this queue into {@code dst} (rule 4) and returns one stolen item to run at once. Called by the
-     * owner of {@code dst}; {@code dst} must be a different queue.
+     * owner of {@code dst}; {@code dst} must be a different queue of the same capacity.
      *
      * @param dst the thief's own queue
      * @return a stolen item, or {@code null} if nothing was stolen
@@ -229,7 +248,7 @@ public final class LocalQueue<E> {
     public E stealInto(LocalQueue<E> dst) {
         int dstTail = dst.tailPlain();
         int dstSteal = steal(dst.headAcquire());
-        if (dstTail - dstSteal > HALF) {
+        if (dstTail - dstSteal > half) {
             return null; // the thief has plenty; its own queue might not fit half of ours
         }
         int n = claimAndCopy(dst, dstTail);
@@ -238,8 +257,8 @@ public final class LocalQueue<E> {
         }
         n--; // hand the last one back to run directly
         int retPos = dstTail + n;
-        Object ret = dst.buffer[retPos & MASK];
-        dst.buffer[retPos & MASK] = null;
+        Object ret = dst.buffer[retPos & mask];
+        dst.buffer[retPos & mask] = null;
         if (n > 0) {
             dst.setTailRelease(dstTail + n);
         }
@@ -271,8 +290,8 @@ public final class LocalQueue<E> {
         }
         int first = steal(next);
         for (int i = 0; i < n; i++) {
-            int srcIdx = (first + i) & MASK;
-            dst.buffer[(dstTail + i) & MASK] = buffer[srcIdx];
+            int srcIdx = (first + i) & mask;
+            dst.buffer[(dstTail + i) & mask] = buffer[srcIdx];
             buffer[srcIdx] = null;
         }
         // commit: steal catches up with real (which the owner may have moved by popping)
