@@ -194,16 +194,20 @@ public final class HttpServer implements AutoCloseable {
          * @throws java.io.UncheckedIOException if the address cannot be bound
          */
         public HttpServer start(Handle handle, SocketAddress address) {
-            Limits limits = new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, maxBody, headerTimeout,
-                    idleTimeout, maxRequestsPerConnection, maxConnections);
-            byte[] server = serverName == null ? null
-                    : ("Server: " + serverName + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-            Config config = new Config(handler, limits, tls, server, handle.clock(), new boolean[1]);
+            Config config = config(handle);
             TcpListener listener = TcpListener.bind(handle, address, backlog);
             AcceptLoop loop = new AcceptLoop(handle, listener, config);
             JoinHandle<Void> task = Task.builder().name("http accept " + listener.localAddress())
                     .spawnOn(handle, loop);
             return new HttpServer(listener.localAddress(), task);
+        }
+
+        Config config(Handle handle) {
+            Limits limits = new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, maxBody, headerTimeout,
+                    idleTimeout, maxRequestsPerConnection, maxConnections);
+            byte[] server = serverName == null ? null
+                    : ("Server: " + serverName + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            return new Config(handler, limits, tls, server, handle.clock(), new boolean[1]);
         }
 
         private static int positive(int v, String name) {
