@@ -60,7 +60,8 @@ class ConnectionTest extends RuntimeTestBase {
     void everyByteBoundaryGivesTheSameResponses() {
         String in = "\r\nGET /a?q=1 HTTP/1.1\r\nHost: x\r\n\r\n"
                 + "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
-                + "PUT /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n10\r\n0123456789abcdef\r\n"
+                + "PUT /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "3\r\nabc\r\n10\r\n0123456789abcdef\r\n"
                 + "0\r\n\r\n"
                 + "HEAD /d HTTP/1.1\r\nhost: x\r\nConnection: close\r\n\r\n";
         byte[] bytes = in.getBytes(StandardCharsets.ISO_8859_1);
@@ -76,54 +77,64 @@ class ConnectionTest extends RuntimeTestBase {
         assertEquals(expected, Scripted.serve(rt, Scripted.echo(), Scripted.cut(bytes, all)), "one byte a read");
     }
 
+    /**
+     * One bad input per line: name, status, input. In the input {@code ~} is CRLF, {@code ^} a bare LF, {@code @G}
+     * {@code GET / HTTP/1.1~}, {@code @P} {@code POST / HTTP/1.1~Host: x~}, {@code {H}}
+     * {@code Host: x~}, {@code {TE}} {@code Transfer-Encoding: chunked~}, {@code {A}} 150 letters; then a valid
+     * request follows, which must not be answered.
+     */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            bare LF after the request line    | 400 | GET / HTTP/1.1\\nHost: x\\r\\n\\r\\n
-            bare LF after a field             | 400 | GET / HTTP/1.1\\r\\nHost: x\\n\\r\\n
-            obs-fold                          | 400 | GET / HTTP/1.1\\r\\nHost: x\\r\\nX: a\\r\\n b\\r\\n\\r\\n
-            space before the colon            | 400 | GET / HTTP/1.1\\r\\nHost : x\\r\\n\\r\\n
-            invalid byte in a name            | 400 | GET / HTTP/1.1\\r\\nHo(st: x\\r\\n\\r\\n
-            NUL in a value                    | 400 | GET / HTTP/1.1\\r\\nHost: x\\u0000y\\r\\n\\r\\n
-            bare CR in a value                | 400 | GET / HTTP/1.1\\r\\nHost: x\\ry\\r\\n\\r\\n
-            no Host                           | 400 | GET / HTTP/1.1\\r\\n\\r\\n
-            two Hosts                         | 400 | GET / HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n
-            both CL and TE                    | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n
-            two equal Content-Lengths         | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3\\r\\nContent-Length: 3\\r\\n\\r\\nabc
-            differing Content-Lengths         | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3\\r\\nContent-Length: 4\\r\\n\\r\\nabcd
-            Content-Length list               | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3, 3\\r\\n\\r\\nabc
-            signed Content-Length             | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: +3\\r\\n\\r\\nabc
-            TE in HTTP/1.0                    | 400 | POST / HTTP/1.0\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n
-            chunked twice                     | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked, chunked\\r\\n\\r\\n
-            unknown transfer coding           | 501 | POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: gzip, chunked\\r\\n\\r\\n
-            HTTP/2.0                          | 505 | GET / HTTP/2.0\\r\\nHost: x\\r\\n\\r\\n
-            malformed version                 | 400 | GET / HTTP/1\\r\\nHost: x\\r\\n\\r\\n
-            lower-case version                | 400 | GET / http/1.1\\r\\nHost: x\\r\\n\\r\\n
-            no target                         | 400 | GET  HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
-            control byte in the target        | 400 | GET /a\\u0001b HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
-            malformed method                  | 400 | G@T / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
-            request line over the limit       | 414 | GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
-            head over the limit               | 431 | GET / HTTP/1.1\\r\\nHost: x\\r\\nX: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\r\\n\\r\\n
-            too many fields                   | 431 | GET / HTTP/1.1\\r\\nHost: x\\r\\na: 1\\r\\nb: 2\\r\\nc: 3\\r\\nd: 4\\r\\n\\r\\n
-            Content-Length over the limit     | 413 | POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 1001\\r\\n\\r\\n
-            chunked body over the limit       | 413 | POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3e9\\r\\n
-            bad chunk size                    | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n
-            chunk size with a bare LF         | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3\\nabc\\r\\n0\\r\\n\\r\\n
-            chunk data without CRLF           | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3\\r\\nabcX0\\r\\n\\r\\n
-            body cut by the end of input      | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 999\\r\\n\\r\\nabc
+            bare LF after the request line    | 400 | GET / HTTP/1.1^{H}~
+            bare LF after a field             | 400 | @GHost: x^~
+            obs-fold                          | 400 | @G{H}X: a~ b~~
+            space before the colon            | 400 | @GHost : x~~
+            invalid byte in a name            | 400 | @GHo(st: x~~
+            NUL in a value                    | 400 | @GHost: x{NUL}y~~
+            bare CR in a value                | 400 | @GHost: x{CR}y~~
+            no Host                           | 400 | @G~
+            two Hosts                         | 400 | @GHost: a~Host: b~~
+            both CL and TE                    | 400 | @PContent-Length: 3~{TE}~
+            two equal Content-Lengths         | 400 | @PContent-Length: 3~Content-Length: 3~~abc
+            differing Content-Lengths         | 400 | @PContent-Length: 3~Content-Length: 4~~abcd
+            Content-Length list               | 400 | @PContent-Length: 3, 3~~abc
+            signed Content-Length             | 400 | @PContent-Length: +3~~abc
+            TE in HTTP/1.0                    | 400 | POST / HTTP/1.0~{TE}~0~~
+            chunked twice                     | 400 | @PTransfer-Encoding: chunked, chunked~~
+            unknown transfer coding           | 501 | @PTransfer-Encoding: gzip, chunked~~
+            HTTP/2.0                          | 505 | GET / HTTP/2.0~{H}~
+            malformed version                 | 400 | GET / HTTP/1~{H}~
+            lower-case version                | 400 | GET / http/1.1~{H}~
+            no target                         | 400 | GET  HTTP/1.1~{H}~
+            control byte in the target        | 400 | GET /a{SOH}b HTTP/1.1~{H}~
+            malformed method                  | 400 | G@T / HTTP/1.1~{H}~
+            request line over the limit       | 414 | GET /{A} HTTP/1.1~{H}~
+            head over the limit               | 431 | @G{H}X: {A}~~
+            too many fields                   | 431 | @G{H}a: 1~b: 2~c: 3~d: 4~~
+            Content-Length over the limit     | 413 | @PContent-Length: 1001~~
+            chunked body over the limit       | 413 | @P{TE}~3e9~
+            bad chunk size                    | 400 | @P{TE}~zz~
+            chunk size with a bare LF         | 400 | @P{TE}~3^abc~0~~
+            chunk data without CRLF           | 400 | @P{TE}~3~abcX0~~
+            body cut by the end of input      | 400 | @PContent-Length: 999~~abc
             """)
     void badInputGetsItsStatusAndTheConnectionCloses(String name, int status, String escaped) {
         String in = unescape(escaped) + "GET /after HTTP/1.1\r\nHost: x\r\n\r\n";
         HttpServer.Builder b = Scripted.echo().maxRequestLineLength(40).maxHeaderBytes(120).maxHeaders(4)
                 .maxBodyBytes(1000);
         String out = serve(b, in);
-        String expected = "HTTP/1.1 " + status + " " + Response.reason(status) + "\r\nServer: cortado\r\nDate: D\r\n"
-                + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + (5 + Response.reason(status).length())
-                + "\r\nConnection: close\r\n\r\n" + status + " " + Response.reason(status) + "\n";
+        String reason = Response.reason(status);
+        String expected = "HTTP/1.1 " + status + " " + reason + "\r\nServer: cortado\r\nDate: D\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + (5 + reason.length())
+                + "\r\nConnection: close\r\n\r\n" + status + " " + reason + "\n";
         assertEquals(expected, out, name);
     }
 
     static String unescape(String s) {
-        return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\u0000", "\u0000").replace("\\u0001", "\u0001");
+        return s.replace("@G", "GET / HTTP/1.1~").replace("@P", "POST / HTTP/1.1~Host: x~")
+                .replace("{H}", "Host: x~").replace("{TE}", "Transfer-Encoding: chunked~")
+                .replace("{A}", "a".repeat(150)).replace("{NUL}", "\u0000").replace("{SOH}", "\u0001")
+                .replace("{CR}", "\r").replace("~", "\r\n").replace("^", "\n");
     }
 
     @Test
@@ -175,7 +186,8 @@ class ConnectionTest extends RuntimeTestBase {
                 + "GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(out.startsWith("HTTP/1.1 409 Conflict\r\n"), out);
         assertTrue(out.contains("HTTP/1.1 500 Internal Server Error\r\n"), out);
-        assertTrue(out.endsWith("Connection: close\r\n\r\n500 Internal Server Error\n"), "closes after the 500: " + out);
+        assertTrue(out.endsWith("Connection: close\r\n\r\n500 Internal Server Error\n"),
+                "closes after the 500: " + out);
     }
 
     @Test

@@ -174,7 +174,8 @@ class InteropTest extends RuntimeTestBase {
 
     @Test
     void curlGets404And405(@TempDir Path dir) throws Exception {
-        Run r = curl(dir, "-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} ", url(false, "/nope"), "-X", "DELETE",
+        Run r = curl(dir, "-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} ", url(false, "/nope"),
+                "-X", "DELETE",
                 url(false, "/hello"));
         assertEquals("404 405 ", r.out);
     }
@@ -221,8 +222,9 @@ class InteropTest extends RuntimeTestBase {
             assertEquals("13", head.headers().firstValue("content-length").orElseThrow());
             assertEquals("", head.body());
             // 100-continue
-            HttpResponse<String> cont = c.send(HttpRequest.newBuilder(URI.create(url(tls, "/echo"))).expectContinue(true)
-                    .POST(HttpRequest.BodyPublishers.ofString("continued")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest continued = HttpRequest.newBuilder(URI.create(url(tls, "/echo"))).expectContinue(true)
+                    .POST(HttpRequest.BodyPublishers.ofString("continued")).build();
+            HttpResponse<String> cont = c.send(continued, HttpResponse.BodyHandlers.ofString());
             assertEquals("continued", cont.body());
         }
     }
