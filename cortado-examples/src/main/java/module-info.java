@@ -2,4 +2,5 @@
 module io.cortado.examples {
     requires io.cortado;
     requires io.cortado.async;
+    requires io.cortado.http;
 }
