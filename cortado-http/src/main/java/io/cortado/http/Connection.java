@@ -39,6 +39,9 @@ import java.util.Arrays;
  *   <li>The socket (and the TLS stream) is closed when the connection completes, fails or is cancelled, and the
  *       handler's future, a response stream and the timer are cancelled.</li>
  * </ol>
+ * Guarded by {@code ConnectionTest} (driven over an in-memory stream: every bad input, pipelining at every byte
+ * boundary, HEAD, 100-continue, failures), {@code LoadTest} (time-outs, limits, slow and non-reading clients,
+ * many clients) and {@code InteropTest} (curl and the JDK's client, plain and TLS).
  */
 final class Connection implements Future<Void> {
     private static final Tracer LOG = Tracing.tracer("cortado.http");
@@ -343,7 +346,7 @@ final class Connection implements Future<Void> {
         boolean head = req.isHead();
         Body body = req.body();
         boolean close = closeAfter || !req.keepAlive() || resp.closeRequested()
-                || served >= limits.maxRequestsPerConnection() || config.closing();
+                || served >= limits.maxRequestsPerConnection();
         if (!body.isDone() && (body.continueUnsent() || !body.skipBuffered())) {
             close = true; // the rest of the body is still on its way: the connection cannot be reused
         }

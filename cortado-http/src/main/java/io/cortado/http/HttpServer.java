@@ -44,11 +44,7 @@ public final class HttpServer implements AutoCloseable {
     private static final Tracer LOG = Tracing.tracer("cortado.http");
 
     /** What every connection of a server shares. */
-    record Config(Handler handler, Limits limits, TlsAcceptor tls, byte[] serverLine, Clock clock,
-                  boolean[] closingFlag) {
-        boolean closing() {
-            return closingFlag[0];
-        }
+    record Config(Handler handler, Limits limits, TlsAcceptor tls, byte[] serverLine, Clock clock) {
     }
 
     private final InetSocketAddress address;
@@ -207,7 +203,7 @@ public final class HttpServer implements AutoCloseable {
                     idleTimeout, maxRequestsPerConnection, maxConnections);
             byte[] server = serverName == null ? null
                     : ("Server: " + serverName + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-            return new Config(handler, limits, tls, server, handle.clock(), new boolean[1]);
+            return new Config(handler, limits, tls, server, handle.clock());
         }
 
         private static int positive(int v, String name) {
@@ -278,7 +274,6 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         public void cancel() {
-            config.closingFlag()[0] = true;
             listener.close();
             connections.close();
         }

@@ -23,7 +23,8 @@ import java.util.Arrays;
  * </ol>
  * Every rejection closes the connection after the error response.
  *
- * <p>Not thread-safe: one per connection.
+ * <p>Not thread-safe: one per connection. Guarded by {@code ConnectionTest} (each rejection with its status) and
+ * {@code RequestParserFuzzTest} (the same parse whatever the chunking; limits; only {@link HttpException}).
  */
 final class RequestParser {
     private static final byte TCHAR = 1;
