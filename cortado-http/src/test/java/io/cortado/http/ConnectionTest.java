@@ -51,8 +51,10 @@ class ConnectionTest extends RuntimeTestBase {
                 + "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
                 + "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\n"
                 + "Trailer: t\r\n\r\n";
+        Scripted io = Scripted.run(rt, Scripted.echo(), List.of(in.getBytes(StandardCharsets.ISO_8859_1)));
         assertEquals(ok("/a", "GET", "") + ok("/b", "POST", "hello") + ok("/c", "POST", "abcde"),
-                serve(Scripted.echo(), in));
+                Scripted.normalise(io.written.toString(StandardCharsets.ISO_8859_1)));
+        assertEquals(1, io.writes, "the three responses leave in one write");
     }
 
     /** Every cut of a pipelined batch into two reads, and one byte per read, gives the same responses. */
@@ -94,14 +96,14 @@ class ConnectionTest extends RuntimeTestBase {
             bare CR in a value                | 400 | @GHost: x{CR}y~~
             no Host                           | 400 | @G~
             two Hosts                         | 400 | @GHost: a~Host: b~~
-            both CL and TE                    | 400 | @PContent-Length: 3~{TE}~
+            both CL and TE                    | 400 | @PContent-Length: 5~{TE}~0~~
             two equal Content-Lengths         | 400 | @PContent-Length: 3~Content-Length: 3~~abc
             differing Content-Lengths         | 400 | @PContent-Length: 3~Content-Length: 4~~abcd
             Content-Length list               | 400 | @PContent-Length: 3, 3~~abc
             signed Content-Length             | 400 | @PContent-Length: +3~~abc
             TE in HTTP/1.0                    | 400 | POST / HTTP/1.0~{TE}~0~~
-            chunked twice                     | 400 | @PTransfer-Encoding: chunked, chunked~~
-            unknown transfer coding           | 501 | @PTransfer-Encoding: gzip, chunked~~
+            chunked twice                     | 400 | @PTransfer-Encoding: chunked, chunked~~0~~
+            unknown transfer coding           | 501 | @PTransfer-Encoding: gzip, chunked~~0~~
             HTTP/2.0                          | 505 | GET / HTTP/2.0~{H}~
             malformed version                 | 400 | GET / HTTP/1~{H}~
             lower-case version                | 400 | GET / http/1.1~{H}~

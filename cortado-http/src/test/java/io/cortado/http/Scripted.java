@@ -21,6 +21,7 @@ final class Scripted implements AsyncRead, AsyncWrite, AutoCloseable {
     private boolean pendedBeforeNext;
     final ByteArrayOutputStream written = new ByteArrayOutputStream();
     boolean closed;
+    int writes;
     boolean shutdown;
 
     Scripted(List<byte[]> chunks) {
@@ -52,6 +53,7 @@ final class Scripted implements AsyncRead, AsyncWrite, AutoCloseable {
     @Override
     public int pollWrite(Context cx, ByteBuffer src) {
         int n = src.remaining();
+        writes++;
         written.write(src.array(), src.arrayOffset() + src.position(), n);
         src.position(src.limit());
         return n;
@@ -87,6 +89,11 @@ final class Scripted implements AsyncRead, AsyncWrite, AutoCloseable {
      * @return what the server wrote, with each {@code Date} value replaced by {@code D}
      */
     static String serve(AsyncRuntime rt, HttpServer.Builder builder, List<byte[]> chunks) {
+        return normalise(run(rt, builder, chunks).written.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    /** As {@link #serve}, returning the stream (what was written, how many writes). */
+    static Scripted run(AsyncRuntime rt, HttpServer.Builder builder, List<byte[]> chunks) {
         Scripted io = new Scripted(new ArrayList<>(chunks));
         HttpServer.Config config = builder.config(rt.handle());
         Connection c = new Connection(config, io);
@@ -94,7 +101,7 @@ final class Scripted implements AsyncRead, AsyncWrite, AutoCloseable {
         if (!io.closed) {
             throw new AssertionError("the connection did not close its stream");
         }
-        return normalise(io.written.toString(StandardCharsets.ISO_8859_1));
+        return io;
     }
 
     static String normalise(String s) {
