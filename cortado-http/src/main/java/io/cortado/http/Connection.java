@@ -29,7 +29,10 @@ import java.util.Arrays;
  *   <li>At most one request is being handled at a time; the next head is parsed only after the response (and its
  *       body) is encoded, so responses are in order.</li>
  *   <li>While waiting for a head, a timer runs: the idle time-out with no byte of a head buffered (then the
- *       connection closes silently), the header-read time-out from the first wait with part of one (then 408).</li>
+ *       connection closes silently), the header-read time-out from the first wait with part of one (then 408).
+ *       The timer is re-armed lazily: a wait in the same mode keeps the deadline, and a timer that fires after
+ *       requests were served since it was armed restarts from then, so on a busy connection either time-out may
+ *       take up to twice its length (no clock read or timer-wheel update per batch of requests).</li>
  *   <li>A request that breaks the parser's rules gets its error status and {@code Connection: close}; so does a
  *       handler failure (500), and the connection then closes. Closing writes what is buffered, shuts the write
  *       side down, then reads and drops input for a while ({@code LINGER}: at most {@link #LINGER_BYTES} bytes or
@@ -92,6 +95,8 @@ final class Connection implements Future<Void> {
     private Sleep timer;
     private boolean timerArmed;
     private boolean timerForHead;
+    /** {@link #served} when the timer was armed: a later value means the connection was busy since. */
+    private long servedAtArm;
     private long lingered;
 
     /** @param io the accepted stream (a {@code TcpStream}; tests use in-memory ones); the connection owns it */
@@ -227,15 +232,27 @@ final class Connection implements Future<Void> {
         }
     }
 
-    /** Runs the idle or header-read timer; @return true if it fired and the state changed */
+    /**
+     * Runs the idle or header-read timer; @return true if it fired and the state changed. The timer is armed
+     * lazily: a wait in the same mode as the last one keeps its deadline, and a timer that fires after requests
+     * were served since it was armed restarts from now instead, so a busy connection does not re-arm per batch.
+     */
     private boolean waitHead(Context cx) {
         boolean partial = wire.available() > 0;
         if (!timerArmed || partial != timerForHead) {
             arm(partial ? limits.headerTimeout() : limits.idleTimeout());
             timerForHead = partial;
+            servedAtArm = served;
         }
         if (!timer.poll(cx).isReady()) {
             return false;
+        }
+        if (served != servedAtArm) {
+            arm(partial ? limits.headerTimeout() : limits.idleTimeout());
+            servedAtArm = served;
+            if (!timer.poll(cx).isReady()) {
+                return false;
+            }
         }
         timerArmed = false;
         if (partial) {
@@ -259,7 +276,6 @@ final class Connection implements Future<Void> {
 
     private void startRequest(Request r) {
         request = r;
-        timerArmed = false;
         served++;
         if (r.contentLength() != 0) {
             Body body = new Body(wire, r.contentLength(), limits.maxBody());

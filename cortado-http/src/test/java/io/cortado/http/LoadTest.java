@@ -209,6 +209,21 @@ class LoadTest extends RuntimeTestBase {
         }
     }
 
+    /** The idle timer is re-armed lazily; a connection that keeps sending is never cut by it. */
+    @Test
+    void aBusyConnectionOutlivesTheIdleTimeOut() throws Exception {
+        start(HttpServer.builder(router()).idleTimeout(Duration.ofMillis(150)));
+        try (Socket s = connect()) {
+            for (int k = 0; k < 10; k++) { // 10 requests 60 ms apart: 4 idle time-outs long
+                s.getOutputStream().write(("GET /c/5/" + k + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertEquals(expected(5, k), readResponse(s.getInputStream()));
+                Thread.sleep(60); // a client's pace, not synchronisation
+            }
+            assertEquals(-1, s.getInputStream().read(), "closed once it stays idle");
+        }
+    }
+
     @Test
     @SuppressWarnings("try") // the first socket is closed early on purpose
     void atTheConnectionLimitTheServerWaitsForAConnectionToEnd() throws Exception {
