@@ -186,7 +186,8 @@ class LoadTest extends RuntimeTestBase {
             fastDone.set(true);
             assertEquals(expected(7, 7), slow.get());
             int sent = slowBytesBeforeFastDone.get();
-            assertTrue(sent > 0 && sent < 10_000, "the fast clients finished while the slow head was in flight: " + sent);
+            assertTrue(sent > 0 && sent < 10_000,
+                    "the fast clients finished while the slow head was in flight: " + sent);
             hog.close();
             hogWriter.get();
         }
