@@ -2,6 +2,7 @@
 module io.cortado.examples {
     requires io.cortado;
     requires io.cortado.async;
+    requires io.cortado.http;
     requires org.bouncycastle.pkix;     // SelfSigned: the certificate builder (the JDK signs)
     requires org.bouncycastle.provider;
 }
