@@ -26,9 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       finds it still listed was spurious and it parks again.</li>
  * </ol>
  * Guarded by {@code MultiThreadStressTest} (millions of tasks, none lost, idle workers park), the behaviour
- * suite run on the multi-thread runtime, and {@code IdleLincheckTest} (a model check of rules 1–4 with real
+ * suite run on the multi-thread runtime, {@code IdleLincheckTest} (a model check of rules 1–4 with real
  * parkers: workers searching, parking and re-checking against producers that notify; no task left unattended, the
- * state word back to all-unparked, each rule's case counted as explored).
+ * state word back to all-unparked, each rule's case counted as explored) and the jcstress litmus tests
+ * {@code SchedulerProtocols.ParkVsNotify} (rule 3 against rule 1) and {@code NotifyVsSelfUnpark} (rules 1 and 4).
  */
 final class Idle {
     private static final int UNPARK_SHIFT = 16;

@@ -39,8 +39,9 @@ import java.lang.invoke.VarHandle;
  *       because no distance exceeds {@code capacity}.</li>
  * </ol>
  * Guarded by {@code LocalQueueLincheckTest} (linearizability of push/pop by the owner against steals from other
- * threads) and {@code LocalQueueStressTest} (millions of items; each taken exactly once, also across position
- * wrap-around).
+ * threads), {@code LocalQueueStressTest} (millions of items; each taken exactly once, also across position
+ * wrap-around) and the jcstress litmus tests {@code SchedulerProtocols.PopVsSteal} and {@code OverflowVsSteal}
+ * (rules 2 to 6: pops against a steal's claim and commit, a push into a full queue against a steal).
  *
  * @param <E> the item type (tasks, in the runtime)
  */

@@ -28,9 +28,11 @@ import java.util.function.Consumer;
  *       seen after a park returns is cleared so the thread does not spin, remembered, and re-asserted by the owner
  *       through {@link #restoreInterrupt()}.</li>
  * </ol>
- * Only the owner thread calls park; any thread may unpark. Guarded by {@code ParkerTest} and
+ * Only the owner thread calls park; any thread may unpark. Guarded by {@code ParkerTest},
  * {@code ParkerLincheckTest} (model checks of rules 1 and 2: an unpark before or during the park, two unparkers,
- * no return without an unpark; the time-out racing an unpark on real threads).
+ * no return without an unpark; the time-out racing an unpark on real threads) and the jcstress litmus test
+ * {@code SchedulerProtocols.UnparkVsPark} (rules 1 and 2 on the real JIT: no unpark lost, consumed twice or slept
+ * through).
  */
 public final class Parker {
     private static final int EMPTY = 0;
