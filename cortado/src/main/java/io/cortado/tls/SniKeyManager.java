@@ -12,18 +12,19 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Chooses a server's identity by the host name the client asks for (SNI). The JDK's own key manager does so only
- * among certificates it finds perfect, and it finds an EC certificate without the {@code keyAgreement} key usage
- * imperfect (most ECDSA certificates issued today, Let's Encrypt's among them, have only
- * {@code digitalSignature}): with two such identities it would serve the first whatever the client asks for. This
- * takes the JDK's choice when it names the host asked for (or none was), and otherwise the first identity of the
- * same key type whose certificate names the host (DNS names of the subject alternative names, a wildcard covering
- * one label). Everything else is the JDK's key manager's.
+ * Chooses a server's identity by the host name the client asks for (SNI): the first identity, in the order they
+ * were given, whose certificate names the host (DNS names of the subject alternative names, a wildcard covering one
+ * label) among those of the key type the handshake needs; the first identity of that type when none does or no name
+ * was asked for. The JDK's SunX509 key manager under it (which reads every key once, where PKIX decrypts the key
+ * store entry at every handshake) ignores SNI, and PKIX's SNI choice skips the EC certificates without the
+ * {@code keyAgreement} usage that most ECDSA certificates are. Everything else is the JDK's key manager's.
  *
  * <p>Guarded by {@code TlsInteropTest} (a server with two identities, asked for each name).
  */
@@ -50,21 +51,25 @@ final class SniKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-        String chosen = delegate.chooseEngineServerAlias(keyType, issuers, engine);
-        String host = engine == null ? null : requestedHost(engine.getHandshakeSession());
-        if (chosen == null || host == null || names(chosen, host)) {
-            return chosen;
-        }
         String[] all = delegate.getServerAliases(keyType, issuers);
-        if (all != null) {
+        if (all == null || all.length == 0) {
+            return delegate.chooseEngineServerAlias(keyType, issuers, engine);
+        }
+        all = all.clone();
+        Arrays.sort(all, IN_ORDER); // identity-0, identity-1, ...: the order the identities were given
+        String host = engine == null ? null : requestedHost(engine.getHandshakeSession());
+        if (host != null) {
             for (String alias : all) {
                 if (names(alias, host)) {
                     return alias;
                 }
             }
         }
-        return chosen;
+        return all[0];
     }
+
+    private static final Comparator<String> IN_ORDER = Comparator.comparingInt(String::length)
+            .thenComparing(Comparator.naturalOrder());
 
     private static String requestedHost(SSLSession handshake) {
         if (handshake instanceof ExtendedSSLSession x) {

@@ -104,7 +104,7 @@ public final class BenchTls {
         ks.load(null, null);
         char[] pw = "bench".toCharArray();
         ks.setKeyEntry("server", privateKey(dir), pw, chain(dir).toArray(Certificate[]::new));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509"); // keys read once (Netty's default too)
         kmf.init(ks, pw);
         SSLContext c = SSLContext.getInstance("TLSv1.3");
         c.init(kmf.getKeyManagers(), null, null);
