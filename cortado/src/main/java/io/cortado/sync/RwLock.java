@@ -7,6 +7,10 @@ import io.cortado.Future;
  * FIFO order, so a waiting writer holds back readers that come after it and is never starved (a
  * {@link Semaphore} where a reader takes one permit and a writer takes them all, Tokio's design).
  *
+ * <p>Guarded by {@code SemaphoreTest}, {@code SyncLincheckTest} and {@code RwLockStressTest} (readers and writers
+ * waiting on two workers: exclusion checked inside the critical sections, a queued writer never overtaken by later
+ * readers).
+ *
  * @param <T> the type of the guarded value
  */
 public final class RwLock<T> {
