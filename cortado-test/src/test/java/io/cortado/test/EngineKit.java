@@ -22,13 +22,30 @@ final class EngineKit {
     private EngineKit() {
     }
 
-    /** Runs what the selectors select, with a short grace (200 ms) so that leak fixtures do not wait long. */
+    /**
+     * The shutdown grace of a fixture whose outcome must not depend on timing: the engine's default (5 s), so that a
+     * runtime or thread that ends promptly is never reported on a loaded machine. It is waited in full only by a
+     * fixture that leaks a thread, and those run with {@link #SHORT_GRACE_MILLIS}.
+     */
+    static final long GRACE_MILLIS = 5_000;
+    /**
+     * The grace for a fixture that leaves a thread parked until the test releases it: that thread outlives any grace,
+     * so the outcome does not depend on the length, and a short one keeps the test fast.
+     */
+    static final long SHORT_GRACE_MILLIS = 200;
+
+    /** Runs what the selectors select, with the {@link #GRACE_MILLIS} grace. */
     static EngineExecutionResults execute(DiscoverySelector... selectors) {
+        return execute(GRACE_MILLIS, selectors);
+    }
+
+    /** Runs what the selectors select, with the given shutdown and thread grace. */
+    static EngineExecutionResults execute(long graceMillis, DiscoverySelector... selectors) {
         System.setProperty(FIXTURES_PROPERTY, "true");
         try {
             return EngineTestKit.engine(CortadoTestEngine.ENGINE_ID)
                     .enableImplicitConfigurationParameters(false)
-                    .configurationParameter(CortadoTestEngine.GRACE_PARAMETER, "200")
+                    .configurationParameter(CortadoTestEngine.GRACE_PARAMETER, Long.toString(graceMillis))
                     .selectors(selectors)
                     .execute();
         } finally {
@@ -53,7 +70,20 @@ final class EngineKit {
 
     /** Runs one fixture method with the given parameter type names and returns its outcome. */
     static TestExecutionResult run(Class<?> fixture, String method, String parameterTypeNames) {
-        Map<String, TestExecutionResult> outcomes = outcomes(execute(selectMethod(fixture, method,
+        return run(GRACE_MILLIS, fixture, method, parameterTypeNames);
+    }
+
+    /**
+     * Runs one fixture method, which must take no parameters and leave a thread parked past any grace, with the
+     * {@link #SHORT_GRACE_MILLIS} grace, and returns its outcome.
+     */
+    static TestExecutionResult runLeakingAThread(Class<?> fixture, String method) {
+        return run(SHORT_GRACE_MILLIS, fixture, method, "");
+    }
+
+    private static TestExecutionResult run(long graceMillis, Class<?> fixture, String method,
+                                           String parameterTypeNames) {
+        Map<String, TestExecutionResult> outcomes = outcomes(execute(graceMillis, selectMethod(fixture, method,
                 parameterTypeNames)));
         assertEquals(1, outcomes.size(), () -> "tests run: " + outcomes.keySet());
         return outcomes.get(method);

@@ -150,11 +150,12 @@ class EngineOutcomeTest extends RuntimeTestBase {
     void theGuardAlsoFailsATestWhosePollBlocksItsThread() throws InterruptedException {
         Outcomes.release = new CountDownLatch(1);
         try {
-            Throwable t = failure(run(Outcomes.class, "blocksItsThread"));
+            Throwable t = failure(EngineKit.runLeakingAThread(Outcomes.class, "blocksItsThread"));
             assertTrue(t.getMessage().contains(".blocksItsThread() did not complete within 1s"), t.getMessage());
             String suppressed = String.join("\n", java.util.Arrays.stream(t.getSuppressed())
                     .map(Throwable::getMessage).toList());
-            assertTrue(suppressed.contains("did not stop within 200ms of its shutdown"), suppressed);
+            assertTrue(suppressed.contains("did not stop within " + EngineKit.SHORT_GRACE_MILLIS
+                    + "ms of its shutdown"), suppressed);
             assertTrue(suppressed.matches("(?s).*\"cortado-test-\\d+-main\" WAITING.*CountDownLatch\\.await.*"),
                     suppressed);
         } finally {

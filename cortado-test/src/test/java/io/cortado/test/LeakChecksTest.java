@@ -74,10 +74,10 @@ class LeakChecksTest extends RuntimeTestBase {
     void aThreadOfTheTestThatOutlivesItsRuntimeIsReported() throws InterruptedException {
         Leaks.release = new CountDownLatch(1);
         try {
-            Throwable t = failure(run(Leaks.class, "startsAThread"));
+            Throwable t = failure(EngineKit.runLeakingAThread(Leaks.class, "startsAThread"));
             String m = t.getMessage();
             assertTrue(m.startsWith("threads of @CortadoTest method " + Leaks.class.getName() + ".startsAThread() "
-                    + "still alive 200ms after its runtime shut down:"), m);
+                    + "still alive " + EngineKit.SHORT_GRACE_MILLIS + "ms after its runtime shut down:"), m);
             assertTrue(m.matches("(?s).*\"cortado-test-\\d+-stray\" WAITING\\s+at .*CountDownLatch\\.await.*"), m);
         } finally {
             Leaks.release.countDown();

@@ -18,8 +18,10 @@ import io.cortado.internal.SpinLock;
  *   <li>A waiter creates its {@code notified()} future under the lock when it arrives, so the release cannot slip
  *       between its arrival and its wait; it completes when the generation it arrived in has ended.</li>
  * </ol>
- * Guarded by {@code PrimitivesTest} and {@code BarrierLincheckTest} (model checked: 2 parties, 3 waiters, one
- * cancelled; each generation released once, no lost wake, the arrival count exact after a cancel).
+ * Guarded by {@code PrimitivesTest}, {@code BarrierLincheckTest} (model checked: 2 parties, 3 waiters, one
+ * cancelled; each generation released once, no lost wake, the arrival count exact after a cancel) and
+ * {@code BarrierStressTest} (parties on two workers through thousands of generations, cancels before and after the
+ * release).
  */
 public final class Barrier {
     private final int parties;

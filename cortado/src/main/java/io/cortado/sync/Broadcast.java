@@ -25,8 +25,10 @@ import java.util.Objects;
  *       {@code notified()} future before it looks at {@code tail}, so no send is missed (Notify rule 3).</li>
  *   <li>When every sender is closed, receivers drain what they have not seen and then get {@code null}.</li>
  * </ol>
- * Guarded by {@code PrimitivesTest} and {@code BroadcastLincheckTest} (rules 2-4 model checked: a receiver's
- * {@code recv} racing two senders with a ring of 1 or 2; no lost wake, received plus lag equals sent).
+ * Guarded by {@code PrimitivesTest}, {@code BroadcastLincheckTest} (rules 2-4 model checked: a receiver's
+ * {@code recv} racing two senders with a ring of 1 or 2; no lost wake, received plus lag equals sent) and
+ * {@code BroadcastStressTest} (receivers waiting on two workers: every message in order or an exact lag count, the
+ * last sender's close wakes every receiver waiting or registering).
  */
 public final class Broadcast {
     private Broadcast() {

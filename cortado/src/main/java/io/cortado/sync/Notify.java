@@ -24,7 +24,8 @@ import java.util.List;
  *   <li>{@code notifyWaiters} increments the generation and marks every waiter notified; a future created before
  *       the increment completes at its first poll.</li>
  * </ol>
- * Guarded by {@code ChannelTest}, {@code NotifyLincheckTest} and {@code SyncStressTest}.
+ * Guarded by {@code ChannelTest}, {@code NotifyLincheckTest}, {@code SyncStressTest} and {@code NotifyStressTest}
+ * (across threads: no notification lost to racing registrations or to a cancel, rules 2 and 3).
  */
 public final class Notify {
     private final SpinLock lock = new SpinLock();

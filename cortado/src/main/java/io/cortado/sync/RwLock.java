@@ -7,7 +7,9 @@ import io.cortado.Future;
  * FIFO order, so a waiting writer holds back readers that come after it and is never starved (a
  * {@link Semaphore} where a reader takes one permit and a writer takes them all, Tokio's design).
  *
- * <p>Guarded by {@code SemaphoreTest} and {@code LockLincheckTest} (waiting, release and cancel across threads).
+ * <p>Guarded by {@code SemaphoreTest}, {@code LockLincheckTest} (waiting, release and cancel across threads) and
+ * {@code RwLockStressTest} (readers and writers waiting on two workers: exclusion checked inside the critical
+ * sections, a queued writer never overtaken by later readers).
  *
  * @param <T> the type of the guarded value
  */

@@ -19,7 +19,9 @@ import java.util.Objects;
  *   <li>{@code changed()} creates its {@link Notify#notified()} future <i>before</i> it compares versions, so a
  *       change that lands between the comparison and the wait still completes it (Notify rule 3).</li>
  * </ol>
- * Guarded by {@code PrimitivesTest} and {@code WatchLincheckTest}.
+ * Guarded by {@code PrimitivesTest}, {@code WatchLincheckTest} and {@code WatchStressTest} (receivers waiting on two
+ * workers: values only move forward, the final one is never missed, a send or a close wakes every receiver waiting
+ * or registering).
  */
 public final class Watch {
     private Watch() {
