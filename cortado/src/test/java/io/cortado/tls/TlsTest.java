@@ -141,4 +141,24 @@ class TlsTest extends RuntimeTestBase {
             assertEquals("got 60000 bytes", answer);
         }
     }
+
+    @Test
+    void tlsRunsOverUnixSocketsAndThroughFramedLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        try (AsyncRuntime rt = runtime("multi")) {
+            java.nio.file.Path sock = dir.resolve("tls.sock");
+            io.cortado.net.UnixListener listener = io.cortado.net.UnixListener.bind(rt.handle(), sock);
+            TlsAcceptor acceptor = TlsAcceptor.builder(LOCALHOST.chain(), LOCALHOST.key()).build();
+            // The server answers each line upper-cased, through BufReader's line decoding over the TLS stream.
+            rt.spawn(listener.accept().then(acceptor::accept).then(tls -> TlsSupport.closing(
+                    new io.cortado.io.BufReader(tls).readLine().then(line -> tls.writeAll(java.nio.ByteBuffer.wrap(
+                            (line.toUpperCase() + "\n").getBytes())).then(v -> tls.shutdown())), tls)));
+            String reply = rt.blockOn(io.cortado.net.UnixStream.connect(sock)
+                    .then(s -> client().connect("localhost", s))
+                    .then(tls -> TlsSupport.closing(tls.writeAll(java.nio.ByteBuffer.wrap("over unix\n".getBytes()))
+                            .then(v -> tls.flush())
+                            .then(v -> new io.cortado.io.BufReader(tls).readLine()), tls)));
+            assertEquals("OVER UNIX", reply);
+            listener.close();
+        }
+    }
 }
