@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -210,12 +210,14 @@ class HttpClientTest extends RuntimeTestBase {
         final ServerSocket socket;
         final Thread thread;
         final CountDownLatch served = new CountDownLatch(1);
+        final AtomicInteger accepted = new AtomicInteger();
 
         Raw(Function<Integer, byte[]> script) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             thread = Thread.ofPlatform().name("raw-http-server").start(() -> {
                 for (int i = 0; ; i++) {
                     try (Socket s = socket.accept()) {
+                        accepted.incrementAndGet();
                         readHead(s.getInputStream());
                         byte[] answer = script.apply(i);
                         if (answer != null) {
@@ -269,6 +271,25 @@ class HttpClientTest extends RuntimeTestBase {
             // only that request failed: the next one (a new connection) and other origins are served
             assertEquals("200 ok", fetch(ClientRequest.get(raw.url())));
             assertEquals("200 hello", fetch(ClientRequest.get(jdkUrl("/hello"))));
+        }
+    }
+
+    @Test
+    void aStaleIdleConnectionIsReplacedOnce() throws Exception {
+        // the raw server closes each connection after its answer, which says nothing of closing: the client pools
+        // the connection, finds it dead at the next request and sends that request again on a new one
+        try (Raw raw = new Raw(i -> GOOD)) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals("200 ok", fetch(ClientRequest.get(raw.url())));
+            }
+            assertEquals(3, raw.accepted.get());
+        }
+        // a body stream cannot be sent twice: that request fails instead
+        try (Raw raw = new Raw(i -> GOOD)) {
+            assertEquals("200 ok", fetch(ClientRequest.get(raw.url())));
+            ClientRequest once = ClientRequest.of("POST", URI.create(raw.url()))
+                    .body(Streams.iter(List.of(buf("x"))), 1);
+            assertThrows(UncheckedIOException.class, () -> fetch(once));
         }
     }
 
