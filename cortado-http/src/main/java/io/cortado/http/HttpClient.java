@@ -31,8 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>{@code
  * try (HttpClient client = HttpClient.builder().build()) {
- *     ClientResponse r = Futures.blockOn(client.send(ClientRequest.get("http://127.0.0.1:8080/hello")));
- *     String text = ...r.text()...;
+ *     String text = runtime.blockOn(client.send(ClientRequest.get("http://127.0.0.1:8080/hello"))
+ *             .then(ClientResponse::text));
  * }
  * }</pre>
  *
@@ -259,7 +259,8 @@ public final class HttpClient implements AutoCloseable {
     private static final byte[] CRLF = {'\r', '\n'};
 
     /**
-     * One request and its response head: a poll state machine {@code ACQUIRE → CONNECT → WRITE (→ STREAM) → HEAD}.
+     * One request and its response head: a poll state machine
+     * {@code ACQUIRE → CONNECT → WRITE (⇄ STREAM) → HEAD}.
      * It owns its connection (or permit) until it hands it to the response body; a failure or cancellation
      * before then discards it.
      */
@@ -669,9 +670,6 @@ public final class HttpClient implements AutoCloseable {
                 pool.discard(null);
             }
             permit = false;
-            if (body != null && state != STREAM && state != WRITE) {
-                body = null;
-            }
         }
 
         @Override
