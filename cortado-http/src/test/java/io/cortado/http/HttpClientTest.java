@@ -325,6 +325,26 @@ class HttpClientTest extends RuntimeTestBase {
     }
 
     @Test
+    void aBodyOverTheLimitFails() throws Exception {
+        String[][] cases = {
+                {"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world", "a response body of 11 bytes"},
+                {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n",
+                        "chunked body over the limit 10"},
+                {"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello world", "a response body over the limit 10"},
+        };
+        try (HttpClient small = HttpClient.builder().maxBodyBytes(10).build()) {
+            for (String[] c : cases) {
+                try (Raw raw = new Raw(i -> i == 0 ? bytes(c[0]) : GOOD)) {
+                    Future<String> f = small.send(ClientRequest.get(raw.url())).then(ClientResponse::text);
+                    HttpClientException e = assertThrows(HttpClientException.class, () -> rt.blockOn(f));
+                    assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+                    assertEquals("ok", rt.blockOn(small.send(ClientRequest.get(raw.url())).then(ClientResponse::text)));
+                }
+            }
+        }
+    }
+
+    @Test
     void aServerThatNeverAnswersTimesOut() throws Exception {
         try (HttpClient impatient = HttpClient.builder().requestTimeout(Duration.ofMillis(300)).build();
              Raw raw = new Raw(i -> i == 0 ? null : GOOD)) {
