@@ -33,14 +33,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link WebSocket} on the server: against the JDK's {@link java.net.http.WebSocket} client (echo of text and
- * binary, fragmented sends, ping, close codes both ways, the size limit) and hostile frames over a raw socket, each
- * answered with a Close frame carrying its code and then the end of the connection.
+ * binary, fragmented sends, ping, close codes both ways, the size limit, over TLS too) and hostile frames over a
+ * raw socket, each answered with a Close frame carrying its code and then the end of the connection.
  */
 class WebSocketTest extends RuntimeTestBase {
     private static final int MAX = 1024;
 
+    private static final SelfSigned PKI = new SelfSigned();
+
     private AsyncRuntime rt;
     private HttpServer server;
+    private HttpServer tlsServer;
     /** The close code and reason each finished echo session saw, e.g. {@code "4001 done"}. */
     private final BlockingQueue<String> sessions = new LinkedBlockingQueue<>();
 
@@ -65,11 +68,14 @@ class WebSocketTest extends RuntimeTestBase {
                 .build();
         server = HttpServer.builder(router).start(rt.handle(),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        tlsServer = HttpServer.builder(router).tls(PKI.acceptor()).start(rt.handle(),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
     @AfterEach
     void stop() {
         server.close();
+        tlsServer.close();
         rt.close();
     }
 
@@ -165,6 +171,20 @@ class WebSocketTest extends RuntimeTestBase {
             ws.sendClose(4001, "done").get(20, TimeUnit.SECONDS);
             assertEquals("4001 ", ev.closed.get(20, TimeUnit.SECONDS)); // the code is echoed
             assertEquals("4001 done", sessions.poll(20, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void jdkClientOverTls() throws Exception {
+        try (HttpClient client = HttpClient.newBuilder().sslContext(PKI.clientContext()).build()) {
+            Events ev = new Events();
+            URI wss = URI.create("wss://localhost:" + tlsServer.localAddress().getPort() + "/echo");
+            java.net.http.WebSocket ws = client.newWebSocketBuilder().buildAsync(wss, ev).get(20, TimeUnit.SECONDS);
+            ws.sendText("over TLS", true).get(20, TimeUnit.SECONDS);
+            assertEquals("text over TLS", ev.next());
+            ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "").get(20, TimeUnit.SECONDS);
+            assertEquals("1000 ", ev.closed.get(20, TimeUnit.SECONDS));
+            assertEquals("1000 ", sessions.poll(20, TimeUnit.SECONDS));
         }
     }
 
