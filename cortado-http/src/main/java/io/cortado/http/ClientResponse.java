@@ -15,8 +15,8 @@ import java.util.List;
  *
  * <p>Read the body to its end (or {@link #bytes()}) to give the connection back to the pool; cancelling the body
  * stream before its end closes the connection. A response whose body is neither read to its end nor cancelled
- * keeps its connection open and counted against the pool's limit. Body failures (bad chunked framing, the connection ending early,
- * a body over the client's limit) are {@link HttpClientException}s.
+ * keeps its connection open and counted against the pool's limit. Body failures (bad chunked framing, the
+ * connection ending early, a body over the client's limit) are {@link HttpClientException}s.
  */
 public final class ClientResponse {
     private final int status;
