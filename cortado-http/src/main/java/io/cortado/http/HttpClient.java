@@ -185,7 +185,7 @@ public final class HttpClient implements AutoCloseable {
             Object got;
             synchronized (this) {
                 long now = System.nanoTime();
-                while (!idle.isEmpty() && (fresh || now - idle.peekLast().idleSince > idleTimeout.toNanos())) {
+                while (!idle.isEmpty() && (fresh || now - idle.peekLast().idleSince >= idleTimeout.toNanos())) {
                     stale.add(idle.pollLast()); // the oldest are at the end
                     open--;
                 }
@@ -822,7 +822,7 @@ public final class HttpClient implements AutoCloseable {
             return this;
         }
 
-        /** How long an idle connection is kept for reuse (default 60 s). */
+        /** How long an idle connection is kept for reuse (default 60 s; zero: connections are not reused). */
         public Builder idleTimeout(Duration d) {
             idleTimeout = Objects.requireNonNull(d, "d");
             return this;

@@ -162,6 +162,18 @@ class HttpClientTest extends RuntimeTestBase {
     }
 
     @Test
+    void idleConnectionsPastTheTimeOutAreClosed() {
+        try (HttpClient noReuse = HttpClient.builder().idleTimeout(Duration.ZERO).build()) {
+            for (int i = 0; i < 3; i++) {
+                Future<String> f = noReuse.send(ClientRequest.get(jdkUrl("/hello"))).then(ClientResponse::text);
+                assertEquals("hello", rt.blockOn(f));
+                assertEquals(1, noReuse.openConnections(), "the idle one was closed before a new one was opened");
+            }
+            assertEquals(3, jdkPeers.size(), "connections the server saw: " + jdkPeers);
+        }
+    }
+
+    @Test
     void againstCortadosServerPlainAndTls() {
         for (HttpServer s : List.of(cortado, cortadoTls)) {
             assertEquals("200 Hello, World!", fetch(ClientRequest.get(url(s, "/hello"))));
