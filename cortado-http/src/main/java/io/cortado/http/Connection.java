@@ -20,7 +20,9 @@ import java.util.Arrays;
  * One HTTP/1.1 connection: a hand-written poll state machine, run as its own task.
  *
  * <p>States: {@code HANDSHAKE} (TLS only) → {@code HEAD} ⇄ {@code HANDLING} (→ {@code STREAM} for a streamed
- * response body) → {@code CLOSING} → {@code LINGER} → done. Rules:
+ * response body) → {@code CLOSING} → {@code LINGER} → done; a {@code 101} response from
+ * {@link WebSocket#upgrade} goes {@code HANDLING} → {@code UPGRADE} → {@code SESSION} → {@code SESSION_END} →
+ * {@code CLOSING}. Rules:
  * <ol>
  *   <li>Responses are encoded into one output buffer in request order and written only when the input buffer
  *       holds no complete request head (so a batch of pipelined requests costs one write), when the handler or a
@@ -40,7 +42,11 @@ import java.util.Arrays;
  *   <li>For {@code Expect: 100-continue}, the output is flushed before the handler runs, so the body's
  *       {@code 100 Continue} (written by {@link Body} straight to the stream) follows every earlier response.</li>
  *   <li>The socket (and the TLS stream) is closed when the connection completes, fails or is cancelled, and the
- *       handler's future, a response stream and the timer are cancelled.</li>
+ *       handler's future, a response stream, a WebSocket session and the timer are cancelled.</li>
+ *   <li>After a {@code 101}, no more requests are parsed: the output is flushed ({@code UPGRADE}), then the
+ *       session runs on the connection's input buffer (whatever followed the request head is the first frames)
+ *       and output stream ({@code SESSION}). When the session's future ends or fails, its Close frame is written
+ *       ({@code SESSION_END}) and the connection closes as any other ({@code CLOSING}, {@code LINGER}).</li>
  * </ol>
  * Guarded by {@code ConnectionTest} (driven over an in-memory stream: every bad input, pipelining at every byte
  * boundary, HEAD, 100-continue, failures), {@code LoadTest} (time-outs, limits, slow and non-reading clients,
@@ -57,14 +63,18 @@ final class Connection implements Future<Void> {
     private static final int PRE_DISPATCH = 2;
     private static final int HANDLING = 3;
     private static final int STREAM = 4;
-    private static final int CLOSING = 5;
-    private static final int LINGER = 6;
-    private static final int DONE = 7;
+    private static final int UPGRADE = 5;
+    private static final int SESSION = 6;
+    private static final int SESSION_END = 7;
+    private static final int CLOSING = 8;
+    private static final int LINGER = 9;
+    private static final int DONE = 10;
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UPGRADE_LINE = "Connection: Upgrade\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] STATUS_LINES = new byte[600][];
@@ -91,6 +101,9 @@ final class Connection implements Future<Void> {
     private long streamLeft;
     private boolean closeAfter;
     private long served;
+    private Response upgrade;
+    private WebSocket ws;
+    private Future<Void> session;
 
     private Sleep timer;
     private boolean timerArmed;
@@ -130,7 +143,7 @@ final class Connection implements Future<Void> {
             }
             return p;
         } catch (RuntimeException | Error e) {
-            boolean quiet = state >= CLOSING;
+            boolean quiet = state >= SESSION_END;
             release();
             if (quiet && e instanceof RuntimeException) {
                 return Poll.ready(null); // the peer reset a connection we were closing anyway
@@ -171,6 +184,24 @@ final class Connection implements Future<Void> {
                     if (!streamBody(cx)) {
                         return Poll.pending();
                     }
+                }
+                case UPGRADE -> {
+                    if (flush(cx) == AsyncRead.PENDING) {
+                        return Poll.pending();
+                    }
+                    startSession();
+                }
+                case SESSION -> {
+                    if (!runSession(cx)) {
+                        return Poll.pending();
+                    }
+                }
+                case SESSION_END -> {
+                    if (ws.flushOut(cx) == AsyncRead.PENDING) {
+                        return Poll.pending();
+                    }
+                    closeAfter = true;
+                    state = CLOSING;
                 }
                 case CLOSING -> {
                     if (flush(cx) == AsyncRead.PENDING || wr.pollShutdown(cx) == AsyncRead.PENDING) {
@@ -370,6 +401,14 @@ final class Connection implements Future<Void> {
         if (s != null && resp.streamLength() < 0 && !req.http11()) {
             close = true; // an HTTP/1.0 client reads a body of unknown length to the end of the connection
         }
+        if (resp.upgrade() != null) {
+            upgrade = resp;
+            closeAfter = false;
+            writeHead(resp, false, true);
+            request = null;
+            state = UPGRADE;
+            return;
+        }
         closeAfter = close;
         writeHead(resp, head, req.http11());
         if (s != null) {
@@ -412,7 +451,9 @@ final class Connection implements Future<Void> {
                 put(CHUNKED);
             }
         }
-        if (closeAfter) {
+        if (status == 101) {
+            put(UPGRADE_LINE);
+        } else if (closeAfter) {
             put(CLOSE);
         } else if (!http11) {
             put(KEEP_ALIVE);
@@ -479,6 +520,43 @@ final class Connection implements Future<Void> {
                 put(b);
             }
         }
+    }
+
+    private void startSession() {
+        ws = new WebSocket(wire, wr, upgrade.maxMessage());
+        try {
+            session = upgrade.upgrade().apply(ws);
+            if (session == null) {
+                throw new NullPointerException("the WebSocket session returned null instead of a future");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("a WebSocket session failed", "error", e.toString());
+            ws.sessionEnded(e);
+            state = SESSION_END;
+            return;
+        } finally {
+            upgrade = null;
+        }
+        state = SESSION;
+    }
+
+    /** @return true when the session ended (the state changed), false while it runs */
+    private boolean runSession(Context cx) {
+        RuntimeException error = null;
+        try {
+            if (!session.poll(cx).isReady()) {
+                return false;
+            }
+        } catch (RuntimeException e) {
+            error = e;
+            if (!(e instanceof WebSocketException)) {
+                LOG.warn("a WebSocket session failed", "error", e.toString());
+            }
+        }
+        session = null;
+        ws.sessionEnded(error);
+        state = SESSION_END;
+        return true;
     }
 
     /** The response body cannot be finished as framed: end the connection after what was sent. */
@@ -594,6 +672,10 @@ final class Connection implements Future<Void> {
         if (stream != null) {
             stream.cancel();
             stream = null;
+        }
+        if (session != null) {
+            session.cancel();
+            session = null;
         }
         if (timer != null) {
             timer.cancel();

@@ -1,5 +1,6 @@
 package io.cortado.http;
 
+import io.cortado.Future;
 import io.cortado.stream.Stream;
 
 import java.nio.ByteBuffer;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * An HTTP response: a status, header fields and a body that is either bytes or a {@link Stream} of buffers.
@@ -32,18 +34,29 @@ public final class Response {
     private byte[] body = NO_BYTES;
     private Stream<ByteBuffer> stream;
     private long streamLength = -1;
+    private Function<? super WebSocket, ? extends Future<Void>> upgrade;
+    private int maxMessage;
 
     private Response(int status) {
         this.status = status;
     }
 
+    /** @return a {@code 101} response that hands the connection to a WebSocket session ({@link WebSocket}) */
+    static Response switching(int maxMessage, Function<? super WebSocket, ? extends Future<Void>> session) {
+        Response r = new Response(101);
+        r.upgrade = session;
+        r.maxMessage = maxMessage;
+        return r;
+    }
+
     /**
-     * @param status 100..599 (not 101: upgrades are not supported yet)
+     * @param status 100..599 (not 101: {@link WebSocket#upgrade} makes that one)
      * @return a response with that status and no body
      */
     public static Response of(int status) {
         if (status < 100 || status > 599 || status == 101) {
-            throw new IllegalArgumentException("status : " + status + " (expected: 100..599, not 101)");
+            throw new IllegalArgumentException("status : " + status
+                    + " (expected: 100..599, not 101: see WebSocket.upgrade)");
         }
         return new Response(status);
     }
@@ -188,6 +201,14 @@ public final class Response {
         return close;
     }
 
+    Function<? super WebSocket, ? extends Future<Void>> upgrade() {
+        return upgrade;
+    }
+
+    int maxMessage() {
+        return maxMessage;
+    }
+
     byte[] bytes() {
         return body;
     }
@@ -204,6 +225,7 @@ public final class Response {
     static String reason(int status) {
         return switch (status) {
             case 100 -> "Continue";
+            case 101 -> "Switching Protocols";
             case 200 -> "OK";
             case 201 -> "Created";
             case 202 -> "Accepted";
