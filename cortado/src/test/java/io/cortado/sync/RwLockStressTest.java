@@ -215,7 +215,8 @@ class RwLockStressTest extends RuntimeTestBase {
         assertEquals(0, overtook.sum(), "reads that asked after the writer queued but got in before it");
         assertTrue(writeWaits.waited() > writes / 2, "the writer rarely waited behind readers: " + writeWaits);
         assertTrue(readsBehindWriter.sum() > 0, "no reader asked while the writer was queued");
-        assertTrue(behindWaits.waited() > 0 && behindWaits.wokenAcrossThreads() > 0,
-                "readers behind the writer: " + behindWaits);
+        // Whether a reader behind the writer is woken from the other worker depends on where the scheduler put
+        // the tasks; the cross-thread wakes are required by the exclusion test above.
+        assertTrue(behindWaits.waited() > 0, "readers behind the writer: " + behindWaits);
     }
 }
