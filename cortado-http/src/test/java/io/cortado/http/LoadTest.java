@@ -164,7 +164,7 @@ class LoadTest extends RuntimeTestBase {
                         out.write('a');
                         sent++;
                         slowStarted.countDown();
-                        Thread.sleep(20); // pacing of a slow client, not synchronisation
+                        Thread.sleep(20); // sleep-ok: pacing of a slow client, not synchronisation
                     }
                     slowBytesBeforeFastDone.set(sent);
                     out.write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -219,7 +219,7 @@ class LoadTest extends RuntimeTestBase {
                 s.getOutputStream().write(("GET /c/5/" + k + " HTTP/1.1\r\nHost: x\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 assertEquals(expected(5, k), readResponse(s.getInputStream()));
-                Thread.sleep(60); // a client's pace, not synchronisation
+                Thread.sleep(60); // sleep-ok: a client's pace, not synchronisation
             }
             assertEquals(-1, s.getInputStream().read(), "closed once it stays idle");
         }
